@@ -1,0 +1,32 @@
+package io.lamina.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** The {@code lamina} command: parses arguments and hands them to the modules. */
+@Command(name = "lamina", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "A copy-on-write union filesystem for container images.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Lamina {
+    @Option(names = "--root", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
+            description = "The store directory (default: $LAMINA_ROOT or /var/lib/lamina).")
+    Path root;
+
+    /** The store directory chosen by --root, $LAMINA_ROOT or the default. */
+    Path root() {
+        if (root != null) return root;
+        String env = System.getenv("LAMINA_ROOT");
+        return Path.of(env != null && !env.isEmpty() ? env : "/var/lib/lamina");
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Lamina());
+    }
+}
