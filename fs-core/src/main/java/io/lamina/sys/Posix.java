@@ -63,7 +63,7 @@ public final class Posix {
             boolean creates = (flags & O_CREAT) != 0 || (flags & O_TMPFILE) == O_TMPFILE;
             Structs.openHow(how, Integer.toUnsignedLong(flags | O_CLOEXEC), creates ? mode & 07777 : 0,
                     resolve);
-            long fd = (long) Libc.OPENAT2.invokeExact(t.errnoState, Libc.SYS_OPENAT2, (long) dirfd,
+            long fd = (long) Libc.Open.OPENAT2.invokeExact(t.errnoState, Libc.SYS_OPENAT2, (long) dirfd,
                     t.cstr(path), how, Structs.OPEN_HOW_SIZE);
             if (fd < 0) throw fail(t, "openat2 ", path);
             return (int) fd;
@@ -75,7 +75,7 @@ public final class Posix {
     /** openat(2); O_CLOEXEC is always added. */
     public static int openat(int dirfd, String path, int flags, int mode) {
         try (Tmp t = Tmp.open()) {
-            int fd = (int) Libc.OPENAT.invokeExact(t.errnoState, dirfd, t.cstr(path), flags | O_CLOEXEC,
+            int fd = (int) Libc.Open.OPENAT.invokeExact(t.errnoState, dirfd, t.cstr(path), flags | O_CLOEXEC,
                     mode);
             if (fd < 0) throw fail(t, "openat ", path);
             return fd;
@@ -87,7 +87,7 @@ public final class Posix {
     public static void close(int fd) {
         try (Tmp t = Tmp.open()) {
             // No retry on EINTR: Linux has released the fd even then.
-            if ((int) Libc.CLOSE.invokeExact(t.errnoState, fd) < 0) throw fail(t, "close ", fd);
+            if ((int) Libc.Open.CLOSE.invokeExact(t.errnoState, fd) < 0) throw fail(t, "close ", fd);
         } catch (Throwable e) {
             throw unchecked(e);
         }
@@ -97,7 +97,7 @@ public final class Posix {
     public static void closeQuietly(int fd) {
         if (fd < 0) return;
         try (Tmp t = Tmp.open()) {
-            int ignored = (int) Libc.CLOSE.invokeExact(t.errnoState, fd);
+            int ignored = (int) Libc.Open.CLOSE.invokeExact(t.errnoState, fd);
         } catch (Throwable e) {
             // cleanup path: nothing to report
         }
@@ -107,7 +107,7 @@ public final class Posix {
     public static Stat fstatat(int dirfd, String path, int flags) {
         try (Tmp t = Tmp.open()) {
             MemorySegment st = t.alloc(Structs.STAT_SIZE);
-            if ((int) Libc.FSTATAT.invokeExact(t.errnoState, dirfd, t.cstr(path), st, flags) < 0) {
+            if ((int) Libc.Open.FSTATAT.invokeExact(t.errnoState, dirfd, t.cstr(path), st, flags) < 0) {
                 throw fail(t, "fstatat ", path);
             }
             return Structs.stat(st);
@@ -120,7 +120,7 @@ public final class Posix {
     public static Stat fstatatOrNull(int dirfd, String path, int flags) {
         try (Tmp t = Tmp.open()) {
             MemorySegment st = t.alloc(Structs.STAT_SIZE);
-            if ((int) Libc.FSTATAT.invokeExact(t.errnoState, dirfd, t.cstr(path), st, flags) < 0) {
+            if ((int) Libc.Open.FSTATAT.invokeExact(t.errnoState, dirfd, t.cstr(path), st, flags) < 0) {
                 if (t.errno() == ENOENT) return null;
                 throw fail(t, "fstatat ", path);
             }
@@ -133,7 +133,7 @@ public final class Posix {
     public static Stat fstat(int fd) {
         try (Tmp t = Tmp.open()) {
             MemorySegment st = t.alloc(Structs.STAT_SIZE);
-            if ((int) Libc.FSTAT.invokeExact(t.errnoState, fd, st) < 0) throw fail(t, "fstat ", fd);
+            if ((int) Libc.Open.FSTAT.invokeExact(t.errnoState, fd, st) < 0) throw fail(t, "fstat ", fd);
             return Structs.stat(st);
         } catch (Throwable e) {
             throw unchecked(e);
@@ -142,7 +142,7 @@ public final class Posix {
 
     public static void mkdirat(int dirfd, String name, int mode) {
         try (Tmp t = Tmp.open()) {
-            if ((int) Libc.MKDIRAT.invokeExact(t.errnoState, dirfd, t.cstr(name), mode) < 0) {
+            if ((int) Libc.Names.MKDIRAT.invokeExact(t.errnoState, dirfd, t.cstr(name), mode) < 0) {
                 throw fail(t, "mkdirat ", name);
             }
         } catch (Throwable e) {
@@ -153,7 +153,7 @@ public final class Posix {
     /** mknodat(2); {@code mode} includes the type bits, {@code dev} is the encoded dev_t. */
     public static void mknodat(int dirfd, String name, int mode, long dev) {
         try (Tmp t = Tmp.open()) {
-            if ((int) Libc.MKNODAT.invokeExact(t.errnoState, dirfd, t.cstr(name), mode, dev) < 0) {
+            if ((int) Libc.Names.MKNODAT.invokeExact(t.errnoState, dirfd, t.cstr(name), mode, dev) < 0) {
                 throw fail(t, "mknodat ", name);
             }
         } catch (Throwable e) {
@@ -177,7 +177,7 @@ public final class Posix {
 
     public static void symlinkat(String target, int dirfd, String name) {
         try (Tmp t = Tmp.open()) {
-            if ((int) Libc.SYMLINKAT.invokeExact(t.errnoState, t.cstr(target), dirfd, t.cstr(name)) < 0) {
+            if ((int) Libc.Names.SYMLINKAT.invokeExact(t.errnoState, t.cstr(target), dirfd, t.cstr(name)) < 0) {
                 throw fail(t, "symlinkat ", name);
             }
         } catch (Throwable e) {
@@ -191,7 +191,7 @@ public final class Posix {
             MemorySegment path = t.cstr(name);
             for (long size = 4096; ; size *= 2) {
                 MemorySegment buf = t.alloc(size, 1);
-                long n = (long) Libc.READLINKAT.invokeExact(t.errnoState, dirfd, path, buf, size);
+                long n = (long) Libc.Names.READLINKAT.invokeExact(t.errnoState, dirfd, path, buf, size);
                 if (n < 0) throw fail(t, "readlinkat ", name);
                 // n == size means the target may have been cut short: retry bigger.
                 if (n < size) return utf8(buf, n);
@@ -203,7 +203,7 @@ public final class Posix {
 
     public static void unlinkat(int dirfd, String name, int flags) {
         try (Tmp t = Tmp.open()) {
-            if ((int) Libc.UNLINKAT.invokeExact(t.errnoState, dirfd, t.cstr(name), flags) < 0) {
+            if ((int) Libc.Names.UNLINKAT.invokeExact(t.errnoState, dirfd, t.cstr(name), flags) < 0) {
                 throw fail(t, "unlinkat ", name);
             }
         } catch (Throwable e) {
@@ -217,7 +217,7 @@ public final class Posix {
      */
     public static void renameat2(int olddirfd, String oldName, int newdirfd, String newName, int flags) {
         try (Tmp t = Tmp.open()) {
-            if ((int) Libc.RENAMEAT2.invokeExact(t.errnoState, olddirfd, t.cstr(oldName), newdirfd,
+            if ((int) Libc.Names.RENAMEAT2.invokeExact(t.errnoState, olddirfd, t.cstr(oldName), newdirfd,
                     t.cstr(newName), flags) < 0) {
                 throw fail(t, "renameat2 ", oldName, newName);
             }
@@ -228,7 +228,7 @@ public final class Posix {
 
     public static void linkat(int olddirfd, String oldName, int newdirfd, String newName, int flags) {
         try (Tmp t = Tmp.open()) {
-            if ((int) Libc.LINKAT.invokeExact(t.errnoState, olddirfd, t.cstr(oldName), newdirfd,
+            if ((int) Libc.Names.LINKAT.invokeExact(t.errnoState, olddirfd, t.cstr(oldName), newdirfd,
                     t.cstr(newName), flags) < 0) {
                 throw fail(t, "linkat ", oldName, newName);
             }
@@ -244,10 +244,10 @@ public final class Posix {
     public static void fchmodat(int dirfd, String name, int mode, int flags) {
         try (Tmp t = Tmp.open()) {
             MemorySegment path = t.cstr(name);
-            long r = (long) Libc.FCHMODAT2.invokeExact(t.errnoState, Libc.SYS_FCHMODAT2, (long) dirfd,
+            long r = (long) Libc.Attrs.FCHMODAT2.invokeExact(t.errnoState, Libc.SYS_FCHMODAT2, (long) dirfd,
                     path, (long) mode, (long) flags);
             if (r < 0 && t.errno() == ENOSYS) {
-                r = (int) Libc.FCHMODAT.invokeExact(t.errnoState, dirfd, path, mode, flags);
+                r = (int) Libc.Attrs.FCHMODAT.invokeExact(t.errnoState, dirfd, path, mode, flags);
             }
             if (r < 0) throw fail(t, "fchmodat ", name);
         } catch (Throwable e) {
@@ -257,7 +257,7 @@ public final class Posix {
 
     public static void fchownat(int dirfd, String name, int uid, int gid, int flags) {
         try (Tmp t = Tmp.open()) {
-            if ((int) Libc.FCHOWNAT.invokeExact(t.errnoState, dirfd, t.cstr(name), uid, gid, flags) < 0) {
+            if ((int) Libc.Attrs.FCHOWNAT.invokeExact(t.errnoState, dirfd, t.cstr(name), uid, gid, flags) < 0) {
                 throw fail(t, "fchownat ", name);
             }
         } catch (Throwable e) {
@@ -271,7 +271,7 @@ public final class Posix {
         try (Tmp t = Tmp.open()) {
             MemorySegment ts = t.alloc(Structs.TIMESPEC2_SIZE);
             Structs.timespec2(ts, atimeSec, atimeNsec, mtimeSec, mtimeNsec);
-            if ((int) Libc.UTIMENSAT.invokeExact(t.errnoState, dirfd, t.cstr(name), ts, flags) < 0) {
+            if ((int) Libc.Attrs.UTIMENSAT.invokeExact(t.errnoState, dirfd, t.cstr(name), ts, flags) < 0) {
                 throw fail(t, "utimensat ", name);
             }
         } catch (Throwable e) {
@@ -281,7 +281,7 @@ public final class Posix {
 
     public static void fchmod(int fd, int mode) {
         try (Tmp t = Tmp.open()) {
-            if ((int) Libc.FCHMOD.invokeExact(t.errnoState, fd, mode) < 0) throw fail(t, "fchmod ", fd);
+            if ((int) Libc.Attrs.FCHMOD.invokeExact(t.errnoState, fd, mode) < 0) throw fail(t, "fchmod ", fd);
         } catch (Throwable e) {
             throw unchecked(e);
         }
@@ -289,7 +289,7 @@ public final class Posix {
 
     public static void fchown(int fd, int uid, int gid) {
         try (Tmp t = Tmp.open()) {
-            if ((int) Libc.FCHOWN.invokeExact(t.errnoState, fd, uid, gid) < 0) throw fail(t, "fchown ", fd);
+            if ((int) Libc.Attrs.FCHOWN.invokeExact(t.errnoState, fd, uid, gid) < 0) throw fail(t, "fchown ", fd);
         } catch (Throwable e) {
             throw unchecked(e);
         }
@@ -300,7 +300,7 @@ public final class Posix {
         try (Tmp t = Tmp.open()) {
             MemorySegment ts = t.alloc(Structs.TIMESPEC2_SIZE);
             Structs.timespec2(ts, atimeSec, atimeNsec, mtimeSec, mtimeNsec);
-            if ((int) Libc.FUTIMENS.invokeExact(t.errnoState, fd, ts) < 0) throw fail(t, "futimens ", fd);
+            if ((int) Libc.Attrs.FUTIMENS.invokeExact(t.errnoState, fd, ts) < 0) throw fail(t, "futimens ", fd);
         } catch (Throwable e) {
             throw unchecked(e);
         }
@@ -320,7 +320,7 @@ public final class Posix {
         }
         try (Tmp t = Tmp.open()) {
             MemorySegment tmp = t.alloc(want, 1);
-            long n = (long) Libc.PREAD.invokeExact(t.errnoState, fd, tmp, (long) want, offset);
+            long n = (long) Libc.Io.PREAD.invokeExact(t.errnoState, fd, tmp, (long) want, offset);
             if (n < 0) throw fail(t, "pread ", fd);
             MemorySegment.ofBuffer(dst).copyFrom(tmp.asSlice(0, n));
             dst.position(dst.position() + (int) n);
@@ -346,7 +346,7 @@ public final class Posix {
             }
             long done = 0;
             while (done < total) {
-                long n = (long) Libc.PWRITE.invokeExact(t.errnoState, fd, from.asSlice(done), total - done,
+                long n = (long) Libc.Io.PWRITE.invokeExact(t.errnoState, fd, from.asSlice(done), total - done,
                         offset + done);
                 if (n < 0) {
                     if (t.errno() == EINTR) continue;
@@ -367,7 +367,7 @@ public final class Posix {
     public static long pread(int fd, MemorySegment dst, long count, long offset) {
         checkFits(dst, count);
         try (Tmp t = Tmp.open()) {
-            long n = (long) Libc.PREAD.invokeExact(t.errnoState, fd, dst, count, offset);
+            long n = (long) Libc.Io.PREAD.invokeExact(t.errnoState, fd, dst, count, offset);
             if (n < 0) throw fail(t, "pread ", fd);
             return n;
         } catch (Throwable e) {
@@ -379,7 +379,7 @@ public final class Posix {
     public static long pwrite(int fd, MemorySegment src, long count, long offset) {
         checkFits(src, count);
         try (Tmp t = Tmp.open()) {
-            long n = (long) Libc.PWRITE.invokeExact(t.errnoState, fd, src, count, offset);
+            long n = (long) Libc.Io.PWRITE.invokeExact(t.errnoState, fd, src, count, offset);
             if (n < 0) throw fail(t, "pwrite ", fd);
             return n;
         } catch (Throwable e) {
@@ -391,7 +391,7 @@ public final class Posix {
     public static long read(int fd, MemorySegment dst, long count) {
         checkFits(dst, count);
         try (Tmp t = Tmp.open()) {
-            long n = (long) Libc.READ.invokeExact(t.errnoState, fd, dst, count);
+            long n = (long) Libc.Io.READ.invokeExact(t.errnoState, fd, dst, count);
             if (n < 0) throw fail(t, "read ", fd);
             return n;
         } catch (Throwable e) {
@@ -402,7 +402,7 @@ public final class Posix {
     public static long write(int fd, MemorySegment src, long count) {
         checkFits(src, count);
         try (Tmp t = Tmp.open()) {
-            long n = (long) Libc.WRITE.invokeExact(t.errnoState, fd, src, count);
+            long n = (long) Libc.Io.WRITE.invokeExact(t.errnoState, fd, src, count);
             if (n < 0) throw fail(t, "write ", fd);
             return n;
         } catch (Throwable e) {
@@ -412,7 +412,7 @@ public final class Posix {
 
     public static void ftruncate(int fd, long size) {
         try (Tmp t = Tmp.open()) {
-            if ((int) Libc.FTRUNCATE.invokeExact(t.errnoState, fd, size) < 0) throw fail(t, "ftruncate ", fd);
+            if ((int) Libc.Io.FTRUNCATE.invokeExact(t.errnoState, fd, size) < 0) throw fail(t, "ftruncate ", fd);
         } catch (Throwable e) {
             throw unchecked(e);
         }
@@ -420,7 +420,7 @@ public final class Posix {
 
     public static void fsync(int fd) {
         try (Tmp t = Tmp.open()) {
-            if ((int) Libc.FSYNC.invokeExact(t.errnoState, fd) < 0) throw fail(t, "fsync ", fd);
+            if ((int) Libc.Io.FSYNC.invokeExact(t.errnoState, fd) < 0) throw fail(t, "fsync ", fd);
         } catch (Throwable e) {
             throw unchecked(e);
         }
@@ -428,7 +428,7 @@ public final class Posix {
 
     public static void fdatasync(int fd) {
         try (Tmp t = Tmp.open()) {
-            if ((int) Libc.FDATASYNC.invokeExact(t.errnoState, fd) < 0) throw fail(t, "fdatasync ", fd);
+            if ((int) Libc.Io.FDATASYNC.invokeExact(t.errnoState, fd) < 0) throw fail(t, "fdatasync ", fd);
         } catch (Throwable e) {
             throw unchecked(e);
         }
@@ -436,7 +436,7 @@ public final class Posix {
 
     public static void syncfs(int fd) {
         try (Tmp t = Tmp.open()) {
-            if ((int) Libc.SYNCFS.invokeExact(t.errnoState, fd) < 0) throw fail(t, "syncfs ", fd);
+            if ((int) Libc.Io.SYNCFS.invokeExact(t.errnoState, fd) < 0) throw fail(t, "syncfs ", fd);
         } catch (Throwable e) {
             throw unchecked(e);
         }
@@ -445,7 +445,7 @@ public final class Posix {
     /** fallocate(2); with FALLOC_FL_PUNCH_HOLE the mode must include FALLOC_FL_KEEP_SIZE. */
     public static void fallocate(int fd, int mode, long offset, long length) {
         try (Tmp t = Tmp.open()) {
-            if ((int) Libc.FALLOCATE.invokeExact(t.errnoState, fd, mode, offset, length) < 0) {
+            if ((int) Libc.Io.FALLOCATE.invokeExact(t.errnoState, fd, mode, offset, length) < 0) {
                 throw fail(t, "fallocate ", fd);
             }
         } catch (Throwable e) {
@@ -456,7 +456,7 @@ public final class Posix {
     /** lseek(2); SEEK_DATA/SEEK_HOLE past the data throw ENXIO as the kernel does. */
     public static long lseek(int fd, long offset, int whence) {
         try (Tmp t = Tmp.open()) {
-            long r = (long) Libc.LSEEK.invokeExact(t.errnoState, fd, offset, whence);
+            long r = (long) Libc.Io.LSEEK.invokeExact(t.errnoState, fd, offset, whence);
             if (r < 0) throw fail(t, "lseek ", fd);
             return r;
         } catch (Throwable e) {
@@ -470,7 +470,7 @@ public final class Posix {
             MemorySegment in = t.alloc(8), out = t.alloc(8);
             in.set(ValueLayout.JAVA_LONG, 0, offIn);
             out.set(ValueLayout.JAVA_LONG, 0, offOut);
-            long n = (long) Libc.COPY_FILE_RANGE.invokeExact(t.errnoState, fdIn, in, fdOut, out, length, 0);
+            long n = (long) Libc.Io.COPY_FILE_RANGE.invokeExact(t.errnoState, fdIn, in, fdOut, out, length, 0);
             if (n < 0) throw fail(t, "copy_file_range ", fdIn, fdOut);
             return n;
         } catch (Throwable e) {
@@ -484,12 +484,12 @@ public final class Posix {
             MemorySegment cname = t.cstr(name);
             for (long size = FIRST_XATTR_BUFFER; ; ) {
                 MemorySegment buf = t.alloc(size, 1);
-                long n = (long) Libc.FGETXATTR.invokeExact(t.errnoState, fd, cname, buf, size);
+                long n = (long) Libc.Xattr.FGETXATTR.invokeExact(t.errnoState, fd, cname, buf, size);
                 if (n >= 0) return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
                 if (t.errno() == ENODATA) return null;
                 if (t.errno() != ERANGE) throw fail(t, "fgetxattr ", fd, name);
                 // Too small: ask for the size (it may change again before the retry).
-                long need = (long) Libc.FGETXATTR.invokeExact(t.errnoState, fd, cname, MemorySegment.NULL, 0L);
+                long need = (long) Libc.Xattr.FGETXATTR.invokeExact(t.errnoState, fd, cname, MemorySegment.NULL, 0L);
                 if (need < 0) {
                     if (t.errno() == ENODATA) return null;
                     throw fail(t, "fgetxattr ", fd, name);
@@ -504,7 +504,7 @@ public final class Posix {
     /** fsetxattr(2); XATTR_CREATE: EEXIST if present, XATTR_REPLACE: ENODATA if absent. */
     public static void fsetxattr(int fd, String name, byte[] value, int flags) {
         try (Tmp t = Tmp.open()) {
-            if ((int) Libc.FSETXATTR.invokeExact(t.errnoState, fd, t.cstr(name), t.bytes(value),
+            if ((int) Libc.Xattr.FSETXATTR.invokeExact(t.errnoState, fd, t.cstr(name), t.bytes(value),
                     (long) value.length, flags) < 0) {
                 throw fail(t, "fsetxattr ", fd, name);
             }
@@ -518,10 +518,10 @@ public final class Posix {
         try (Tmp t = Tmp.open()) {
             for (long size = FIRST_XATTR_BUFFER; ; ) {
                 MemorySegment buf = t.alloc(size, 1);
-                long n = (long) Libc.FLISTXATTR.invokeExact(t.errnoState, fd, buf, size);
+                long n = (long) Libc.Xattr.FLISTXATTR.invokeExact(t.errnoState, fd, buf, size);
                 if (n >= 0) return splitNul(buf, n);
                 if (t.errno() != ERANGE) throw fail(t, "flistxattr ", fd);
-                long need = (long) Libc.FLISTXATTR.invokeExact(t.errnoState, fd, MemorySegment.NULL, 0L);
+                long need = (long) Libc.Xattr.FLISTXATTR.invokeExact(t.errnoState, fd, MemorySegment.NULL, 0L);
                 if (need < 0) throw fail(t, "flistxattr ", fd);
                 size = Math.max(need, size + 1);
             }
@@ -533,7 +533,7 @@ public final class Posix {
     /** fremovexattr(2); ENODATA if absent. */
     public static void fremovexattr(int fd, String name) {
         try (Tmp t = Tmp.open()) {
-            if ((int) Libc.FREMOVEXATTR.invokeExact(t.errnoState, fd, t.cstr(name)) < 0) {
+            if ((int) Libc.Xattr.FREMOVEXATTR.invokeExact(t.errnoState, fd, t.cstr(name)) < 0) {
                 throw fail(t, "fremovexattr ", fd, name);
             }
         } catch (Throwable e) {
@@ -550,11 +550,11 @@ public final class Posix {
             MemorySegment cpath = t.cstr(path), cname = t.cstr(name);
             for (long size = FIRST_XATTR_BUFFER; ; ) {
                 MemorySegment buf = t.alloc(size, 1);
-                long n = (long) Libc.LGETXATTR.invokeExact(t.errnoState, cpath, cname, buf, size);
+                long n = (long) Libc.Xattr.LGETXATTR.invokeExact(t.errnoState, cpath, cname, buf, size);
                 if (n >= 0) return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
                 if (t.errno() == ENODATA) return null;
                 if (t.errno() != ERANGE) throw fail(t, "lgetxattr ", path, name);
-                long need = (long) Libc.LGETXATTR.invokeExact(t.errnoState, cpath, cname, MemorySegment.NULL, 0L);
+                long need = (long) Libc.Xattr.LGETXATTR.invokeExact(t.errnoState, cpath, cname, MemorySegment.NULL, 0L);
                 if (need < 0) {
                     if (t.errno() == ENODATA) return null;
                     throw fail(t, "lgetxattr ", path, name);
@@ -569,7 +569,7 @@ public final class Posix {
     /** lsetxattr(2) by path (does not follow a final symlink). */
     public static void lsetxattr(String path, String name, byte[] value, int flags) {
         try (Tmp t = Tmp.open()) {
-            if ((int) Libc.LSETXATTR.invokeExact(t.errnoState, t.cstr(path), t.cstr(name), t.bytes(value),
+            if ((int) Libc.Xattr.LSETXATTR.invokeExact(t.errnoState, t.cstr(path), t.cstr(name), t.bytes(value),
                     (long) value.length, flags) < 0) {
                 throw fail(t, "lsetxattr ", path, name);
             }
@@ -584,10 +584,10 @@ public final class Posix {
             MemorySegment cpath = t.cstr(path);
             for (long size = FIRST_XATTR_BUFFER; ; ) {
                 MemorySegment buf = t.alloc(size, 1);
-                long n = (long) Libc.LLISTXATTR.invokeExact(t.errnoState, cpath, buf, size);
+                long n = (long) Libc.Xattr.LLISTXATTR.invokeExact(t.errnoState, cpath, buf, size);
                 if (n >= 0) return splitNul(buf, n);
                 if (t.errno() != ERANGE) throw fail(t, "llistxattr ", path);
-                long need = (long) Libc.LLISTXATTR.invokeExact(t.errnoState, cpath, MemorySegment.NULL, 0L);
+                long need = (long) Libc.Xattr.LLISTXATTR.invokeExact(t.errnoState, cpath, MemorySegment.NULL, 0L);
                 if (need < 0) throw fail(t, "llistxattr ", path);
                 size = Math.max(need, size + 1);
             }
@@ -599,7 +599,7 @@ public final class Posix {
     /** lremovexattr(2) by path (does not follow a final symlink); ENODATA if absent. */
     public static void lremovexattr(String path, String name) {
         try (Tmp t = Tmp.open()) {
-            if ((int) Libc.LREMOVEXATTR.invokeExact(t.errnoState, t.cstr(path), t.cstr(name)) < 0) {
+            if ((int) Libc.Xattr.LREMOVEXATTR.invokeExact(t.errnoState, t.cstr(path), t.cstr(name)) < 0) {
                 throw fail(t, "lremovexattr ", path, name);
             }
         } catch (Throwable e) {
@@ -607,21 +607,26 @@ public final class Posix {
         }
     }
 
-    /** All entries of an open directory via getdents64(2), "." and ".." excluded; rewinds first. */
+    /**
+     * All entries of an open directory via getdents64(2), "." and ".." excluded; rewinds first.
+     * Order is the filesystem's. {@link DirEnt#type()} is a DT_* value and may be
+     * {@link DirEnt#DT_UNKNOWN} on filesystems that do not fill d_type: fstatat then.
+     */
     public static List<DirEnt> readDir(int dirfd) {
         lseek(dirfd, 0, SEEK_SET);
         List<DirEnt> out = new ArrayList<>();
         try (Tmp t = Tmp.open()) {
             MemorySegment buf = t.alloc(DIRENT_BUFFER);
             while (true) {
-                long n = (long) Libc.GETDENTS64.invokeExact(t.errnoState, Libc.SYS_GETDENTS64, (long) dirfd,
+                long n = (long) Libc.Dir.GETDENTS64.invokeExact(t.errnoState, Libc.SYS_GETDENTS64, (long) dirfd,
                         buf, DIRENT_BUFFER);
                 if (n < 0) throw fail(t, "getdents64 ", dirfd);
                 if (n == 0) return out;
                 for (long at = 0; at < n; at += Structs.direntReclen(buf, at)) {
                     long nameAt = at + Structs.DIRENT_NAME;
+                    long max = Structs.direntReclen(buf, at) - Structs.DIRENT_NAME;
                     long len = 0;
-                    while (buf.get(ValueLayout.JAVA_BYTE, nameAt + len) != 0) len++;
+                    while (len < max && buf.get(ValueLayout.JAVA_BYTE, nameAt + len) != 0) len++;
                     if (isDotOrDotDot(buf, nameAt, len)) continue;
                     out.add(new DirEnt(utf8(buf.asSlice(nameAt), len), Structs.direntIno(buf, at),
                             Structs.direntType(buf, at)));
@@ -636,7 +641,7 @@ public final class Posix {
     public static StatFsInfo fstatfs(int fd) {
         try (Tmp t = Tmp.open()) {
             MemorySegment st = t.alloc(Structs.STATFS_SIZE);
-            if ((int) Libc.FSTATFS.invokeExact(t.errnoState, fd, st) < 0) throw fail(t, "fstatfs ", fd);
+            if ((int) Libc.Fs.FSTATFS.invokeExact(t.errnoState, fd, st) < 0) throw fail(t, "fstatfs ", fd);
             return Structs.statFs(st);
         } catch (Throwable e) {
             throw unchecked(e);
@@ -646,7 +651,7 @@ public final class Posix {
     /** mount(2); {@code source}, {@code fsType} and {@code data} may be null. Needs CAP_SYS_ADMIN. */
     public static void mount(String source, String target, String fsType, long flags, String data) {
         try (Tmp t = Tmp.open()) {
-            if ((int) Libc.MOUNT.invokeExact(t.errnoState, t.cstrOrNull(source), t.cstr(target),
+            if ((int) Libc.Fs.MOUNT.invokeExact(t.errnoState, t.cstrOrNull(source), t.cstr(target),
                     t.cstrOrNull(fsType), flags, t.cstrOrNull(data)) < 0) {
                 throw fail(t, "mount ", target);
             }
@@ -657,7 +662,7 @@ public final class Posix {
 
     public static void umount2(String target, int flags) {
         try (Tmp t = Tmp.open()) {
-            if ((int) Libc.UMOUNT2.invokeExact(t.errnoState, t.cstr(target), flags) < 0) {
+            if ((int) Libc.Fs.UMOUNT2.invokeExact(t.errnoState, t.cstr(target), flags) < 0) {
                 throw fail(t, "umount2 ", target);
             }
         } catch (Throwable e) {
@@ -668,7 +673,7 @@ public final class Posix {
     /** ioctl(2) with a pointer argument; returns the call's non-negative result. */
     public static int ioctl(int fd, long request, MemorySegment arg) {
         try (Tmp t = Tmp.open()) {
-            int r = (int) Libc.IOCTL.invokeExact(t.errnoState, fd, request, arg);
+            int r = (int) Libc.Io.IOCTL.invokeExact(t.errnoState, fd, request, arg);
             if (r < 0) throw fail(t, "ioctl ", fd);
             return r;
         } catch (Throwable e) {
@@ -678,7 +683,7 @@ public final class Posix {
 
     public static int getuid() {
         try {
-            return (int) Libc.GETUID.invokeExact();
+            return (int) Libc.Ids.GETUID.invokeExact();
         } catch (Throwable e) {
             throw unchecked(e);
         }
@@ -686,7 +691,7 @@ public final class Posix {
 
     public static int getgid() {
         try {
-            return (int) Libc.GETGID.invokeExact();
+            return (int) Libc.Ids.GETGID.invokeExact();
         } catch (Throwable e) {
             throw unchecked(e);
         }
@@ -695,7 +700,7 @@ public final class Posix {
     /** dup(2); the new fd does not have FD_CLOEXEC. */
     public static int dup(int fd) {
         try (Tmp t = Tmp.open()) {
-            int r = (int) Libc.DUP.invokeExact(t.errnoState, fd);
+            int r = (int) Libc.Open.DUP.invokeExact(t.errnoState, fd);
             if (r < 0) throw fail(t, "dup ", fd);
             return r;
         } catch (Throwable e) {

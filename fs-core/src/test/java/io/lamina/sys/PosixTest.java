@@ -15,22 +15,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import static io.lamina.sys.Posix.*;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Each system call against a fresh directory under target/test-tmp (or /tmp). */
 class PosixTest {
     private static final long BENEATH = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-    private static final int DT_REG = 8, DT_DIR = 4;
     private static final long TMPFS_MAGIC = 0x01021994L;
 
     private Path root;
@@ -143,7 +144,7 @@ class PosixTest {
 
     @Test
     void errnoMapping() {
-        FsException e = org.junit.jupiter.api.Assertions.assertThrows(FsException.class,
+        FsException e = assertThrows(FsException.class,
                 () -> openat(dir, "missing", O_RDONLY, 0));
         assertThat(e.errno()).isEqualTo(Errno.ENOENT);
         assertThat(e.code()).isEqualTo(2);
@@ -424,7 +425,7 @@ class PosixTest {
                 MemorySegment back = a.allocate(12); // zeroed: the 12th byte ends the string
                 assertThat(Posix.pread(fd, back, 11, 0)).isEqualTo(11);
                 assertThat(back.getString(0)).startsWith("23456789xyz");
-                org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class,
+                assertThrows(IndexOutOfBoundsException.class,
                         () -> Posix.pread(fd, back, 13, 0));
             }
             ftruncate(fd, 4);
@@ -502,7 +503,7 @@ class PosixTest {
             assertThat(all).hasSize(1001);
             assertThat(all).extracting(DirEnt::name).containsExactlyInAnyOrderElementsOf(expected);
             for (DirEnt e : all) {
-                assertThat(e.type()).isEqualTo(e.name().equals("sub") ? DT_DIR : DT_REG);
+                assertThat(e.type()).isEqualTo(e.name().equals("sub") ? DirEnt.DT_DIR : DirEnt.DT_REG);
                 assertThat(e.ino()).isEqualTo(fstatat(d, e.name(), AT_SYMLINK_NOFOLLOW).ino());
             }
             // It rewinds: a second listing is complete too.
@@ -560,5 +561,44 @@ class PosixTest {
         } finally {
             close(fd);
         }
+    }
+
+    @Test
+    void oversizedArgumentsSpillOutOfTheScratchBlock() {
+        String longName = "n".repeat(20_000);
+        assertThat(errnoOf(() -> openat(dir, longName, O_RDONLY, 0))).isEqualTo(Errno.ENAMETOOLONG);
+        // The scratch block is still usable afterwards.
+        writeFile("f", "ok");
+        assertThat(fstatat(dir, "f", 0).size()).isEqualTo(2);
+        int fd = openat2(dir, "f", O_RDONLY, 0, BENEATH);
+        try {
+            ByteBuffer big = ByteBuffer.allocate(100_000);
+            assertThat(pread(fd, big, 0)).isEqualTo(2);
+        } finally {
+            close(fd);
+        }
+    }
+
+    @Test
+    void concurrentCallsKeepTheirOwnScratch() throws Exception {
+        int threads = 8;
+        for (int i = 0; i < threads; i++) writeFile("f" + i, "x".repeat(i));
+        List<Thread> all = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int i = 0; i < threads; i++) {
+            int n = i;
+            all.add(Thread.ofPlatform().start(() -> {
+                try {
+                    for (int k = 0; k < 2000; k++) {
+                        assertThat(fstatat(dir, "f" + n, 0).size()).isEqualTo(n);
+                        assertThat(fstatatOrNull(dir, "missing" + n, 0)).isNull();
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        for (Thread t : all) t.join();
+        assertThat(failure.get()).isNull();
     }
 }
