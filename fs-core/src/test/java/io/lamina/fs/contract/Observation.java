@@ -28,11 +28,14 @@ import java.util.TreeSet;
  * <li>{@code upper}: the upper directory on disk: names, types (whiteouts as such), mode, owner,
  *     size and digest of regular files that hold data, symlink targets, user-visible xattrs, and
  *     the overlay markers opaque, redirect and metacopy by presence. Other trusted.overlay.*
- *     attributes (origin, impure, nlink, uuid) are the kernel's bookkeeping, not compared.</li>
+ *     attributes (origin, impure, nlink, uuid) are the kernel's bookkeeping and trusted.lamina.* is
+ *     lamina's; neither is compared.</li>
  * </ul>
  */
 public final class Observation {
     private static final String OVERLAY_XATTR = "trusted.overlay.";
+    /** lamina's own bookkeeping on upper entries (origin inode, hardlink index): like the kernel's origin, not compared. */
+    private static final String LAMINA_XATTR = "trusted.lamina.";
 
     private final List<String> lines;
 
@@ -218,7 +221,7 @@ public final class Observation {
         List<String> names = new ArrayList<>(Posix.llistxattr(abs));
         names.sort(null);
         for (String n : names) {
-            if (n.startsWith(OVERLAY_XATTR)) continue;
+            if (n.startsWith(OVERLAY_XATTR) || n.startsWith(LAMINA_XATTR)) continue;
             byte[] v = Posix.lgetxattr(abs, n);
             other.put(n, Outcome.renderValue(v == null ? new byte[0] : v));
         }
