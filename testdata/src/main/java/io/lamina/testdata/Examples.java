@@ -94,8 +94,8 @@ public final class Examples {
      * a long-named file); symlinks (relative, absolute, dangling, a two-link loop, a self loop,
      * one to a directory, one with a 150-byte target); a fifo, a char and a block device; xattrs
      * (user.*, an empty value, 1000 bytes, non-ASCII value, on a directory; the empty value is a
-     * pax record with no value, which GNU tar and Go read as an empty xattr and commons-compress
-     * as "unset"); a path over 100 bytes that
+     * pax record with no value, which GNU tar restores as an empty xattr while Go's archive/tar
+     * (containerd, umoci) and commons-compress read it as "unset"); a path over 100 bytes that
      * fits the ustar prefix, a 120-byte component and a path over 255 bytes; non-ASCII names;
      * owners 1000, 65534 and 70000000 (beyond the octal field); setuid, setgid, sticky and mode
      * 0000; sub-second mtimes on a file, a directory and a symlink; directories

@@ -95,8 +95,8 @@ class LayerTarTest {
                 .containsEntry("SCHILY.xattr.user.lamina.big", "x".repeat(1000));
         assertThat(m.get("xattrs/dir/").entry().getExtraPaxHeaders())
                 .containsEntry("SCHILY.xattr.user.lamina.dir", "on a directory");
-        // An empty value is a record "NN SCHILY.xattr.user.lamina.empty=\n". GNU tar and Go keep it
-        // as an empty xattr; commons-compress, reading POSIX literally, takes it as "unset".
+        // An empty value is a record "NN SCHILY.xattr.user.lamina.empty=\n". GNU tar restores it as
+        // an empty xattr; commons-compress and Go's archive/tar, reading POSIX literally, take it as "unset".
         String raw = new String(LayerTar.bytes(TRICKY.layers().get(0), Compression.NONE), StandardCharsets.ISO_8859_1);
         assertThat(raw).contains(" SCHILY.xattr.user.lamina.empty=\n");
         assertThat(pax).doesNotContainKey("SCHILY.xattr.user.lamina.empty");
