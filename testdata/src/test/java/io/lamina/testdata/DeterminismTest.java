@@ -48,6 +48,26 @@ class DeterminismTest {
         assertThat(Digests.sha256(a)).isEqualTo(Digests.sha256(a2)).isNotEqualTo(Digests.sha256(b));
     }
 
+    /**
+     * Pinned diff-ids: the uncompressed layers must not change between runs, JVMs or machines.
+     * If you change an example on purpose, update these (and tell the modules that pin digests).
+     */
+    @Test
+    void diffIdsArePinned() {
+        assertThat(diffIds(Examples.demoStack())).containsExactly(
+                "sha256:781c885328fb65f8d75acb26ad1eff7a90136900ac7c0c966a9fa4e218d2eadf",
+                "sha256:56acce08879461642fcf5f8448e2dbba588a61f0135df579eb884e4d6e5b5cde",
+                "sha256:eda376236ca923fb1501339f5f2ac05faa1e1da7e3760969ed2c79ebcf0f0e4c");
+        assertThat(diffIds(Examples.tricky())).containsExactly(
+                "sha256:73296629b0f7e2f6a9632950714fed7d59e4366a8b680fba0cd6199da9bb0e77",
+                "sha256:1add08345297afcc7a5bc7af3dac974295281eee7bf576fd2210c0213389a272",
+                "sha256:4b23807676ce8d13cb76daecf6ce0712e584b40f0e5bed17b3803e9c0b95f94a");
+    }
+
+    private static List<String> diffIds(ImageSpec image) {
+        return image.layers().stream().map(l -> Digests.sha256(LayerTar.bytes(l, Compression.NONE))).toList();
+    }
+
     private static Path write(String example, String format, Compression c, Path out) throws IOException {
         ImageSpec image = Examples.named(example);
         return switch (format) {
