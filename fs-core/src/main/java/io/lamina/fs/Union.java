@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -760,6 +761,16 @@ final class Union implements InodeFs {
         Handles.File h = handles.file(fh);
         if (!h.writable) throw new FsException(Errno.EBADF, "not open for writing");
         Posix.fallocate(h.fd, mode, offset, length);
+    }
+
+    /**
+     * Every handle has a real file: the upper file (writable handles were copied up at open), the
+     * lower file, or the index entry. A read-only handle keeps the file it was opened on even if
+     * the node is copied up later (the kernel reads it directly, without asking the engine).
+     */
+    @Override
+    public OptionalInt backingFd(long fh) {
+        return OptionalInt.of(dataFd(handles.file(fh)));
     }
 
     @Override
