@@ -3,6 +3,7 @@ package io.lamina.fs;
 import io.lamina.sys.Posix;
 import io.lamina.sys.Stat;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -234,12 +235,32 @@ final class CopyUp {
             long end = Posix.lseek(in, data, Posix.SEEK_HOLE);
             for (long pos = data; pos < end; ) {
                 faults.before("write");
-                long n = Posix.copyFileRange(in, pos, out, pos, Math.min(CHUNK, end - pos));
+                long n = copyRange(in, out, pos, Math.min(CHUNK, end - pos));
                 if (n <= 0) break;
                 pos += n;
             }
             off = end;
         }
+    }
+
+    /**
+     * Copies one range in the kernel (copy_file_range, which may share blocks on filesystems that
+     * can), or through a buffer when the two files are on filesystems it cannot span (a tmpfs upper).
+     */
+    private static long copyRange(int in, int out, long pos, long length) {
+        try {
+            return Posix.copyFileRange(in, pos, out, pos, length);
+        } catch (FsException e) {
+            if (e.errno() != Errno.EXDEV && e.errno() != Errno.EOPNOTSUPP && e.errno() != Errno.EINVAL
+                    && e.errno() != Errno.ENOSYS) {
+                throw e;
+            }
+        }
+        ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(length, 1 << 20));
+        int n = Posix.pread(in, buf, pos);
+        if (n <= 0) return n;
+        buf.flip();
+        return Posix.pwrite(out, buf, pos);
     }
 
     /** xattrs, owner, mode, times of the lower entry onto the copy (in that order: chown clears setuid). */
