@@ -116,6 +116,7 @@ final class Union implements InodeFs {
         if (r == null) return null;
         c = new Node(nextNodeId++, r.type(), inoOf(r), p, name);
         c.locate(r);
+        c.lowerIndexKey = CopyUp.indexKeyOf(r);
         nodes.put(c.nodeId, c);
         p.children.put(name, c);
         return c;
@@ -181,7 +182,8 @@ final class Union implements InodeFs {
             boolean merged = n.inUpper ? !n.lowerDirs.isEmpty() : n.lowerDirs.size() > 1;
             return merged ? 1 : st.nlink();
         }
-        String key = n.inUpper ? upperIndexKey(n) : copyUp.indexKey(n);
+        // An upper file linked from the index has at least two links: only then can it have a key.
+        String key = n.inUpper ? (st.nlink() > 1 ? upperIndexKey(n) : null) : copyUp.indexKey(n);
         if (key == null) return st.nlink();
         Stat idx = copyUp.indexed(key);
         if (idx == null) return st.nlink();
@@ -389,6 +391,7 @@ final class Union implements InodeFs {
             c.inUpper = true;
             c.metacopy = src.metacopy;
             c.lower = src.lower;
+            c.lowerIndexKey = src.lowerIndexKey;
             c.lookups = 1;
             nodes.put(c.nodeId, c);
             np.children.put(newName, c);
