@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * contract skips a scenario whose whole difference these explain and names them; remove an entry
  * when the engine is fixed (scenarios it explained then pass, or fail loudly on what is left).
  */
-final class KnownEngineMismatches {
+public final class KnownEngineMismatches {
     private static final Pattern MTIME = Pattern.compile(" mtime=\\S+");
 
     private KnownEngineMismatches() {
@@ -25,7 +25,7 @@ final class KnownEngineMismatches {
         return parts.length > 2 ? parts[2].replace("+remount", "") : "";
     }
 
-    static final List<KnownMismatch> ALL = List.of(
+    public static final List<KnownMismatch> ALL = List.of(
             new KnownMismatch("parent-mtime-on-copy-up",
                     "copying up a child's parent directory sets the parent's mtime to now; the kernel keeps it",
                     (s, l) -> l.startsWith("tree ") && l.contains(" dir ") ? MTIME.matcher(l).replaceFirst(" mtime=?") : l),
