@@ -28,12 +28,14 @@ final class Faccessat {
     private Faccessat() {
     }
 
-    /** faccessat(dirfd, path, mask, 0); throws FsException with the errno on failure. */
-    static void check(int dirfd, String path, int mask) {
+    static final int AT_SYMLINK_NOFOLLOW = 0x100;
+
+    /** faccessat(dirfd, path, mask, flags) (glibc uses faccessat2); throws FsException with the errno on failure. */
+    static void check(int dirfd, String path, int mask, int flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(STATE);
             MemorySegment cpath = arena.allocateFrom(path, java.nio.charset.StandardCharsets.UTF_8);
-            int rc = (int) FACCESSAT.invokeExact(state, dirfd, cpath, mask, 0);
+            int rc = (int) FACCESSAT.invokeExact(state, dirfd, cpath, mask, flags);
             if (rc != 0) throw FsException.ofRaw((int) ERRNO_VALUE.get(state, 0L), "faccessat " + path);
         } catch (FsException e) {
             throw e;

@@ -1,6 +1,6 @@
 package io.lamina.fs.contract;
 
-import java.util.Set;
+import java.util.List;
 
 /** The union contract with kernel overlayfs as the oracle and lamina's engine, called directly, as the subject. */
 class KernelVsEngineContractTest extends UnionContract {
@@ -16,7 +16,7 @@ class KernelVsEngineContractTest extends UnionContract {
     }
 
     @Override
-    protected Set<String> knownMismatches() {
-        return KnownEngineMismatches.NAMES;
+    protected List<KnownMismatch> knownMismatches() {
+        return KnownEngineMismatches.ALL;
     }
 }

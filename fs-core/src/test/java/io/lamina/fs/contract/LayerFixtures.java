@@ -24,6 +24,8 @@ public final class LayerFixtures {
             SETUID_FILE = "suid", NON_ASCII = "ünïcødé 名前", NON_ASCII_DIR = "ünï-dir",
             WHITEOUT = "gone", WHITEOUT_DIR = "gonedir", OPAQUE = "opq", REDIRECTED = "renamed",
             REDIRECT_ORIGIN = "dir-orig";
+    /** A whiteout in the bottom layer inside {@link #DIR2}, a directory no other layer has. */
+    public static final String GHOST_NAME = "ghost", GHOST = DIR2 + "/" + GHOST_NAME;
     public static final long SPARSE_SIZE = 1L << 30;
     /** Where the sparse file holds data; everything else is a hole. */
     public static final long[] SPARSE_DATA = {0, (256L << 20) + 3, SPARSE_SIZE - 11};
@@ -71,7 +73,7 @@ public final class LayerFixtures {
         w.file(FILE, "hello, lamina\n", 0644, 1000, 1000)
                 .dir(DIR, 0755, 0, 0).file(DIR_CHILD, "a\n", 0644, 0, 0)
                 .dir(DIR_SUB, 0755, 0, 0).file(DIR_SUB + "/b", "b\n", 0644, 0, 0)
-                .dir(DIR2, 0750, 2000, 2000).file(DIR2 + "/c", "c\n", 0600, 2000, 2000)
+                .dir(DIR2, 0750, 2000, 2000).file(DIR2 + "/c", "c\n", 0600, 2000, 2000).whiteout(GHOST)
                 .dir(EMPTY_DIR, 0700, 0, 0)
                 .symlink(SYMLINK_REL, FILE, 1000, 1000)
                 .symlink(SYMLINK_ABS, "/etc/hostname", 0, 0)

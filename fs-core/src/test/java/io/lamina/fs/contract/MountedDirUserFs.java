@@ -233,7 +233,7 @@ public final class MountedDirUserFs implements UserFs, AutoCloseable {
 
     @Override
     public Outcome<Void> access(String path, int mask) {
-        return Outcome.run(() -> Faccessat.check(rootFd, rel(path), mask));
+        return Outcome.run(() -> Faccessat.check(rootFd, rel(path), mask, Faccessat.AT_SYMLINK_NOFOLLOW));
     }
 
     @Override

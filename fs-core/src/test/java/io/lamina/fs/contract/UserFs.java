@@ -96,7 +96,7 @@ public interface UserFs {
 
     Outcome<UserStatFs> statfs();
 
-    /** access(2) (faccessat with the caller's real ids, root here). */
+    /** faccessat(2) with AT_SYMLINK_NOFOLLOW (a symlink itself is checked), with the caller's real ids (root here). */
     Outcome<Void> access(String path, int mask);
 
     /** fallocate(2) on an O_WRONLY open. */
