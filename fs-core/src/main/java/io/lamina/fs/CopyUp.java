@@ -69,12 +69,16 @@ final class CopyUp {
         node.inUpper = true;
     }
 
-    /** The index name of a hardlinked lower regular file, or null for a file with one link. */
+    /** The index name of a node still in a lower layer whose file has more than one link, or null. */
     String indexKey(Node node) {
-        if (node.type != FileType.REGULAR || node.lower == null || node.inUpper) return null;
-        Stat st = Beneath.statOrNull(node.lower.layer().rootFd(), node.lower.path());
-        if (st == null || st.nlink() < 2) return null;
-        return node.lower.layer().depth() + "-" + Long.toHexString(st.dev()) + "-" + Long.toHexString(st.ino());
+        return node.inUpper ? null : node.lowerIndexKey;
+    }
+
+    /** The index name for the lower file of {@code r} when it has more than one link, or null. */
+    static String indexKeyOf(Resolution r) {
+        if (r.type() != FileType.REGULAR || r.lower() == null || r.lowerStat().nlink() < 2) return null;
+        Stat st = r.lowerStat();
+        return r.lower().layer().depth() + "-" + Long.toHexString(st.dev()) + "-" + Long.toHexString(st.ino());
     }
 
     /** The index entry of a hardlinked lower file, or null if none of its names was copied up yet. */
@@ -175,7 +179,7 @@ final class CopyUp {
         int out = Posix.openat(upper.tempFd, tmp, Posix.O_CREAT | Posix.O_EXCL | Posix.O_WRONLY, 0600);
         try {
             if (withData) {
-                int in = Posix.openat(srcDir, srcName, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
+                int in = Beneath.openForReadingQuietly(srcDir, srcName);
                 try {
                     copyData(in, out, st.size());
                 } finally {
@@ -207,7 +211,7 @@ final class CopyUp {
     }
 
     private void copyDataInto(int out, LowerRef src) {
-        int in = Beneath.open(src.layer().rootFd(), src.path(), Posix.O_RDONLY, 0);
+        int in = Beneath.openForReadingQuietly(src.layer().rootFd(), src.path());
         try {
             copyData(in, out, Posix.fstat(in).size());
         } finally {

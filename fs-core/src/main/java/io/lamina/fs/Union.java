@@ -116,6 +116,7 @@ final class Union implements InodeFs {
         if (r == null) return null;
         c = new Node(nextNodeId++, r.type(), inoOf(r), p, name);
         c.locate(r);
+        c.lowerIndexKey = CopyUp.indexKeyOf(r);
         nodes.put(c.nodeId, c);
         p.children.put(name, c);
         return c;
@@ -181,7 +182,8 @@ final class Union implements InodeFs {
             boolean merged = n.inUpper ? !n.lowerDirs.isEmpty() : n.lowerDirs.size() > 1;
             return merged ? 1 : st.nlink();
         }
-        String key = n.inUpper ? upperIndexKey(n) : copyUp.indexKey(n);
+        // An upper file linked from the index has at least two links: only then can it have a key.
+        String key = n.inUpper ? (st.nlink() > 1 ? upperIndexKey(n) : null) : copyUp.indexKey(n);
         if (key == null) return st.nlink();
         Stat idx = copyUp.indexed(key);
         if (idx == null) return st.nlink();
@@ -389,6 +391,7 @@ final class Union implements InodeFs {
             c.inUpper = true;
             c.metacopy = src.metacopy;
             c.lower = src.lower;
+            c.lowerIndexKey = src.lowerIndexKey;
             c.lookups = 1;
             nodes.put(c.nodeId, c);
             np.children.put(newName, c);
@@ -407,11 +410,7 @@ final class Union implements InodeFs {
             Node p = dir(parent);
             Node c = existing(p, name);
             if (c.isDir()) throw new FsException(Errno.EISDIR, c.displayPath());
-            String key = c.inUpper ? null : copyUp.indexKey(c);
-            if (key != null) {
-                copyUp.ensureIndexed(c, key, false);
-                copyUp.dropLowerLink(key);
-            }
+            dropLowerName(c);
             remove(p, c);
         } finally {
             lock.unlock();
@@ -430,6 +429,14 @@ final class Union implements InodeFs {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A lower name of a hardlinked inode goes away: the inode's other names must count one link less. */
+    private void dropLowerName(Node c) {
+        String key = copyUp.indexKey(c);
+        if (key == null) return;
+        copyUp.ensureIndexed(c, key, false);
+        copyUp.dropLowerLink(key);
     }
 
     /**
@@ -476,7 +483,10 @@ final class Union implements InodeFs {
             if ((flags & RENAME_NOREPLACE) != 0 && dst != null) throw new FsException(Errno.EEXIST, dst.displayPath());
             if (src.isDir() && isAncestor(src, np)) throw new FsException(Errno.EINVAL, "moving " + src.displayPath() + " into itself");
             if (exchange && dst.isDir() && isAncestor(dst, p)) throw new FsException(Errno.EINVAL, "moving " + dst.displayPath() + " into itself");
-            if (dst != null && !exchange) checkReplaceable(src, dst);
+            if (dst != null && !exchange) {
+                checkReplaceable(src, dst);
+                dropLowerName(dst);
+            }
 
             copyUp.ensureUpper(p, false);
             copyUp.ensureUpper(np, false);
@@ -691,7 +701,7 @@ final class Union implements InodeFs {
         if (key != null && copyUp.indexed(key) != null && !copyUp.isMetacopyIndex(key)) {
             return Posix.openat(upper.indexFd, key, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
         }
-        return Beneath.open(n.lower.layer().rootFd(), n.lower.path(), Posix.O_RDONLY, 0);
+        return Beneath.openForReadingQuietly(n.lower.layer().rootFd(), n.lower.path());
     }
 
     /** The handle's descriptor, moved to the upper file if the node was copied up since open. */
@@ -717,7 +727,31 @@ final class Union implements InodeFs {
     public int read(long fh, long offset, ByteBuffer dst) {
         Handles.File h = handles.file(fh);
         if ((h.flags & Posix.O_ACCMODE) == Posix.O_WRONLY) throw new FsException(Errno.EBADF, "not open for reading");
+        if (!h.accessed) markAccessed(h);
         return Posix.pread(dataFd(h), dst, offset);
+    }
+
+    /**
+     * The first read of a handle whose data is still a lower file but whose metadata lives in the
+     * upper (a metacopy file, or a name of a copied-up hardlinked inode) updates the upper's atime
+     * by the relatime rule, as the kernel's overlayfs does; lower files are read without atime.
+     */
+    private void markAccessed(Handles.File h) {
+        h.accessed = true;
+        Node n = h.node;
+        lock.lock();
+        try {
+            if (dataOnUpper(n) || n.unlinked || !(n.inUpper || copyUp.indexed(copyUp.indexKey(n)) != null)) return;
+            try (EntryRef e = metadataEntry(n)) {
+                Stat st = Posix.fstatat(e.parentFd(), e.name(), Posix.AT_SYMLINK_NOFOLLOW);
+                long now = System.currentTimeMillis() / 1000;
+                boolean stale = st.atimeSec() < st.mtimeSec() || (st.atimeSec() == st.mtimeSec() && st.atimeNsec() <= st.mtimeNsec())
+                        || st.atimeSec() < st.ctimeSec() || now - st.atimeSec() >= 24 * 3600;
+                if (stale) Posix.utimensat(e.parentFd(), e.name(), 0, Posix.UTIME_NOW, 0, Posix.UTIME_OMIT, Posix.AT_SYMLINK_NOFOLLOW);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
