@@ -14,7 +14,7 @@ import java.util.List;
  *         (s, l) -> op(s).equals("rename-and-back") && kind(s).endsWith("dir") ? null : l)
  * }</pre>
  * History: parent-mtime-on-copy-up, upper-regular-file-form, new-dir-not-opaque, rename-dir-back
- * and hardlink-metadata-alias were found here and fixed in main 67e53ed.
+ * and hardlink-metadata-alias were found here and fixed in main 67e53ed; atime-on-read in 52aefb9.
  */
 public final class KnownEngineMismatches {
 
@@ -33,11 +33,6 @@ public final class KnownEngineMismatches {
         return parts.length > 2 ? parts[2].replace("+remount", "") : "";
     }
 
-    public static final List<KnownMismatch> ALL = List.of(
-            new KnownMismatch("atime-on-read",
-                    "reading a file whose atime is older than its mtime (or a day old) updates the atime under"
-                            + " the kernel (relatime); lamina never updates atime on read (open question: intended,"
-                            + " like noatime?)",
-                    (s, l) -> op(s).equals("utimes-old-then-read") && l.startsWith("tree ") && l.contains(" reg ")
-                            ? l.replaceFirst(" atime=\\S+", " atime=?") : l));
+    /** Empty: every mismatch found so far is fixed in main. */
+    public static final List<KnownMismatch> ALL = List.of();
 }
