@@ -2,12 +2,11 @@ package io.lamina.fuse;
 
 import io.lamina.fs.FsException;
 import io.lamina.fs.InodeFs;
+import io.lamina.sys.Posix;
+import io.lamina.sys.Stat;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -127,7 +126,7 @@ final class BackingRegistry {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment map = a.allocate(Abi.BACKING_MAP);
             map.set(Abi.I32, 0, fd);
-            int id = FuseSys.ioctl(devFd, Abi.DEV_IOC_BACKING_OPEN, map);
+            int id = Posix.ioctl(devFd, Abi.DEV_IOC_BACKING_OPEN, map);
             backingOpens++;
             return id;
         } catch (FsException e) {
@@ -146,7 +145,7 @@ final class BackingRegistry {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment id = a.allocate(4);
             id.set(Abi.I32, 0, backingId);
-            FuseSys.ioctl(devFd, Abi.DEV_IOC_BACKING_CLOSE, id);
+            Posix.ioctl(devFd, Abi.DEV_IOC_BACKING_CLOSE, id);
         } catch (FsException e) {
             // The connection may already be gone (unmounted); the kernel then dropped the id itself.
             LOG.log(System.Logger.Level.DEBUG, "backing close: {0}", e.getMessage());
@@ -156,9 +155,9 @@ final class BackingRegistry {
     /** st_dev and st_ino of an open descriptor, or null if it cannot be told. */
     private static long[] identity(int fd) {
         try {
-            Map<String, Object> a = Files.readAttributes(Path.of("/proc/self/fd/" + fd), "unix:dev,ino");
-            return new long[] {(Long) a.get("dev"), (Long) a.get("ino")};
-        } catch (IOException | RuntimeException e) {
+            Stat s = Posix.fstat(fd);
+            return new long[] {s.dev(), s.ino()};
+        } catch (FsException e) {
             return null;
         }
     }

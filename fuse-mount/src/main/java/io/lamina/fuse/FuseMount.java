@@ -1,5 +1,6 @@
 package io.lamina.fuse;
 
+import io.lamina.sys.Posix;
 import io.lamina.fs.Errno;
 import io.lamina.fs.FsException;
 
@@ -44,14 +45,14 @@ final class FuseMount {
             throw new FsException(Errno.EPERM, "mounting " + mountpoint + " needs root (fusermount3 is not supported yet)");
         }
         if (!Files.isDirectory(mountpoint)) throw new FsException(Errno.ENOTDIR, mountpoint + " is not a directory");
-        int fd = FuseSys.open("/dev/fuse", FuseSys.O_RDWR);
+        int fd = FuseSys.openDevice();
         String data = "fd=" + fd + ",rootmode=" + Integer.toOctalString(rootMode & 0170000) + ",user_id=0,group_id=0"
                 + ",allow_other,default_permissions,max_read=" + Init.MAX_WRITE;
-        long flags = options.readOnly() ? FuseSys.MS_RDONLY : 0;
+        long flags = options.readOnly() ? Posix.MS_RDONLY : 0;
         try {
-            FuseSys.mount(options.fsName(), mountpoint.toString(), "fuse.lamina", flags, data);
+            Posix.mount(options.fsName(), mountpoint.toString(), "fuse.lamina", flags, data);
         } catch (FsException e) {
-            FuseSys.close(fd);
+            Posix.close(fd);
             throw e;
         }
         FuseMount m = new FuseMount(mountpoint, fd);
@@ -77,11 +78,11 @@ final class FuseMount {
         mounted = false;
         LIVE.remove(this);
         try {
-            FuseSys.umount2(mountpoint.toString(), 0);
+            Posix.umount2(mountpoint.toString(), 0);
         } catch (FsException e) {
             if (e.errno() == Errno.EINVAL || e.errno() == Errno.ENOENT) return; // not mounted any more
             try {
-                FuseSys.umount2(mountpoint.toString(), FuseSys.MNT_DETACH);
+                Posix.umount2(mountpoint.toString(), Posix.MNT_DETACH);
             } catch (FsException e2) {
                 if (e2.errno() != Errno.EINVAL) {
                     LOG.log(System.Logger.Level.WARNING, "cannot unmount " + mountpoint + ": " + e2.getMessage());

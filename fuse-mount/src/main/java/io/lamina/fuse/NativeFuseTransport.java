@@ -1,5 +1,6 @@
 package io.lamina.fuse;
 
+import io.lamina.sys.Posix;
 import io.lamina.fs.FsException;
 import io.lamina.fs.InodeFs;
 
@@ -34,7 +35,7 @@ public final class NativeFuseTransport implements FuseTransport {
             return m;
         } catch (RuntimeException e) {
             kernel.unmount();
-            FuseSys.close(kernel.fd());
+            Posix.closeQuietly(kernel.fd());
             throw e;
         }
     }

@@ -1,5 +1,6 @@
 package io.lamina.fuse;
 
+import io.lamina.sys.Posix;
 import io.lamina.fs.FsException;
 
 import java.lang.foreign.Arena;
@@ -48,14 +49,14 @@ final class Workers {
 
     /** A new descriptor on the same FUSE connection, with its own request queue position. */
     static int cloneFd(int sessionFd) {
-        int fd = FuseSys.open("/dev/fuse", FuseSys.O_RDWR);
+        int fd = FuseSys.openDevice();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment arg = a.allocate(4);
             arg.set(Abi.I32, 0, sessionFd);
-            FuseSys.ioctl(fd, Abi.DEV_IOC_CLONE, arg);
+            Posix.ioctl(fd, Abi.DEV_IOC_CLONE, arg);
             return fd;
         } catch (RuntimeException e) {
-            FuseSys.close(fd);
+            Posix.closeQuietly(fd);
             throw e;
         }
     }
@@ -107,7 +108,7 @@ final class Workers {
     void closeFds() {
         for (int fd : fds) {
             try {
-                FuseSys.close(fd);
+                Posix.close(fd);
             } catch (FsException e) {
                 // already closed or never valid; nothing to clean up
             }

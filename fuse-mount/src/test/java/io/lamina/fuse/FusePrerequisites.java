@@ -1,5 +1,6 @@
 package io.lamina.fuse;
 
+import io.lamina.sys.Posix;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
@@ -41,6 +42,6 @@ final class FusePrerequisites {
 
     /** Last resort after a test: detach whatever is still mounted there. */
     static void forceUnmount(Path mountpoint) throws IOException {
-        if (mounted(mountpoint)) FuseSys.umount2(mountpoint.toAbsolutePath().normalize().toString(), FuseSys.MNT_DETACH);
+        if (mounted(mountpoint)) Posix.umount2(mountpoint.toAbsolutePath().normalize().toString(), Posix.MNT_DETACH);
     }
 }

@@ -1,5 +1,6 @@
 package io.lamina.fuse;
 
+import io.lamina.sys.Posix;
 import io.lamina.fs.Attr;
 import io.lamina.fs.Caller;
 import io.lamina.fs.Created;
@@ -317,7 +318,7 @@ final class MemFs implements InodeFs {
             n.size = 0;
         }
         int fd = -1;
-        if (n.backing != null && offerBacking) fd = FuseSys.open(n.backing.toString(), FuseSys.O_RDONLY);
+        if (n.backing != null && offerBacking) fd = Posix.openat(Posix.AT_FDCWD, n.backing.toString(), Posix.O_RDONLY, 0);
         long fh = nextFh++;
         handles.put(fh, new Handle(n, flags, null, fd));
         return fh;
@@ -384,7 +385,7 @@ final class MemFs implements InodeFs {
     @Override
     public synchronized void release(long fh) {
         Handle h = handles.remove(fh);
-        if (h != null && h.backingFd() >= 0) FuseSys.close(h.backingFd());
+        if (h != null && h.backingFd() >= 0) Posix.close(h.backingFd());
     }
 
     @Override
