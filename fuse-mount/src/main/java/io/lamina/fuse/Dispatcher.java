@@ -31,16 +31,21 @@ import static io.lamina.fuse.Abi.I64;
 final class Dispatcher {
     private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
     /** How long the kernel may trust names and attributes it got from us. */
+    private static final int O_APPEND = 02000;
     static final long ENTRY_TIMEOUT_NS = 1_000_000_000L, ATTR_TIMEOUT_NS = 1_000_000_000L;
 
     private final InodeFs fs;
     private final BackingRegistry backing;
     private final RequestCounters counters;
     private final Runnable onDestroy;
+    /** Open flags to drop: with the writeback cache the kernel positions appends itself. */
+    private final int dropFlags;
     private final Set<Class<?>> logged = ConcurrentHashMap.newKeySet();
 
-    Dispatcher(InodeFs fs, BackingRegistry backing, RequestCounters counters, Runnable onDestroy) {
+    Dispatcher(InodeFs fs, BackingRegistry backing, RequestCounters counters, boolean writebackCache,
+               Runnable onDestroy) {
         this.fs = fs;
+        this.dropFlags = writebackCache ? O_APPEND : 0;
         this.backing = backing;
         this.counters = counters;
         this.onDestroy = onDestroy;
@@ -107,7 +112,7 @@ final class Dispatcher {
             case RENAME -> rename(rq, rp, Abi.RENAME_IN, 0);
             case RENAME2 -> rename(rq, rp, Abi.RENAME2_IN, rq.i32(8));
             case LINK -> entry(rp, fs.link(rq.i64(0), node, rq.str(Abi.LINK_IN)));
-            case OPEN -> open(node, fs.open(node, rq.i32(0)), rp);
+            case OPEN -> open(node, fs.open(node, rq.i32(0) & ~dropFlags), rp);
             case READ -> read(rq, rp);
             case WRITE -> write(rq, rp);
             case STATFS -> statfs(rp);
@@ -258,7 +263,7 @@ final class Dispatcher {
     }
 
     private void create(Request rq, Reply rp) {
-        int flags = rq.i32(0);
+        int flags = rq.i32(0) & ~dropFlags;
         int mode = rq.i32(4) & 07777; // umask already applied by the kernel
         Created c = fs.create(rq.nodeId, rq.str(Abi.CREATE_IN), mode, flags, rq.caller());
         BackingRegistry.OpenMode om;

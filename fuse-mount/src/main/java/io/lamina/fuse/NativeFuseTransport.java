@@ -28,7 +28,7 @@ public final class NativeFuseTransport implements FuseTransport {
             counters.count(Opcode.INIT);
             BackingRegistry backing = new BackingRegistry(kernel.fd(), agreed.passthrough());
             NativeMount m = new NativeMount(kernel, agreed, counters, backing);
-            Dispatcher d = new Dispatcher(fs, backing, counters, m::destroyed);
+            Dispatcher d = new Dispatcher(fs, backing, counters, agreed.writebackCache(), m::destroyed);
             m.workers = new Workers(kernel.fd(), options.workers(), d, options.fsName());
             m.workers.start();
             kernel.raiseReadahead(READAHEAD_KB);
