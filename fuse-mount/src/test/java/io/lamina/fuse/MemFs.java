@@ -70,6 +70,8 @@ final class MemFs implements InodeFs {
     /** Offer passthrough backing fds for backed files. */
     volatile boolean offerBacking = true;
     long reads;
+    /** FORGETs of more lookups than were handed out: a lookup-count bug in the transport. */
+    long overForgets;
 
     MemFs() {
         root = new Node(ROOT, FileType.DIRECTORY, 0755);
@@ -177,6 +179,7 @@ final class MemFs implements InodeFs {
         Node n = nodes.get(node);
         if (n == null || n == root) return;
         n.lookups -= count;
+        if (n.lookups < 0) overForgets++;
         if (n.lookups <= 0) {
             n.lookups = 0;
             nodes.remove(node); // re-entered on the next lookup; bounded by what the kernel holds
