@@ -1,8 +1,8 @@
 package io.lamina.fuse;
 
-import io.lamina.sys.Posix;
 import io.lamina.fs.Errno;
 import io.lamina.fs.FsException;
+import io.lamina.sys.Posix;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,34 +28,51 @@ final class FuseMount {
 
     private final Path mountpoint;
     private final int fd;
+    private final boolean asRoot;
     private volatile boolean mounted;
 
-    private FuseMount(Path mountpoint, int fd) {
+    private FuseMount(Path mountpoint, int fd, boolean asRoot) {
         this.mountpoint = mountpoint;
         this.fd = fd;
+        this.asRoot = asRoot;
     }
 
     /**
      * Mounts a new FUSE file system at {@code mountpoint} and returns with the session's device
-     * descriptor. EPERM when not root (mounting through fusermount3 is not available here);
-     * ENOENT/ENOTDIR for a bad mount point; ENODEV without /dev/fuse.
+     * descriptor: with mount(2) as root, else through fusermount3. EPERM when fusermount3 is
+     * missing or refuses; ENOTDIR for a bad mount point; ENODEV/ENOENT without /dev/fuse.
      */
     static FuseMount mount(Path mountpoint, MountOptions options, int rootMode) {
-        if (FuseSys.geteuid() != 0) {
-            throw new FsException(Errno.EPERM, "mounting " + mountpoint + " needs root (fusermount3 is not supported yet)");
-        }
         if (!Files.isDirectory(mountpoint)) throw new FsException(Errno.ENOTDIR, mountpoint + " is not a directory");
-        int fd = FuseSys.openDevice();
-        String data = "fd=" + fd + ",rootmode=" + Integer.toOctalString(rootMode & 0170000) + ",user_id=0,group_id=0"
-                + ",allow_other,default_permissions,max_read=" + Init.MAX_WRITE;
-        long flags = options.readOnly() ? Posix.MS_RDONLY : 0;
-        try {
-            Posix.mount(options.fsName(), mountpoint.toString(), "fuse.lamina", flags, data);
-        } catch (FsException e) {
-            Posix.close(fd);
-            throw e;
+        boolean root = FuseSys.geteuid() == 0;
+        int fd;
+        if (root) {
+            fd = FuseSys.openDevice();
+            String data = "fd=" + fd + ",rootmode=" + Integer.toOctalString(rootMode & 0170000) + ",user_id=0,group_id=0"
+                    + ",allow_other,default_permissions,max_read=" + Init.MAX_WRITE;
+            long flags = options.readOnly() ? Posix.MS_RDONLY : 0;
+            try {
+                Posix.mount(options.fsName(), mountpoint.toString(), "fuse.lamina", flags, data);
+            } catch (FsException e) {
+                Posix.closeQuietly(fd);
+                throw e;
+            }
+        } else {
+            // fusermount3 adds fd=, rootmode=, user_id= and group_id= itself; allow_other needs
+            // user_allow_other in /etc/fuse.conf, so a user's mount is the user's alone.
+            String opts = "default_permissions,fsname=" + options.fsName() + ",subtype=lamina"
+                    + (options.readOnly() ? ",ro" : ",rw");
+            return viaHelper(Fusermount.binary(), mountpoint, opts);
         }
-        FuseMount m = new FuseMount(mountpoint, fd);
+        return live(new FuseMount(mountpoint, fd, true));
+    }
+
+    /** Mounts through the fusermount3-compatible helper {@code helper} (a seam for tests). */
+    static FuseMount viaHelper(Path helper, Path mountpoint, String fusermountOptions) {
+        return live(new FuseMount(mountpoint, Fusermount.mount(helper, mountpoint, fusermountOptions), false));
+    }
+
+    private static FuseMount live(FuseMount m) {
         m.mounted = true;
         LIVE.add(m);
         return m;
@@ -77,6 +94,10 @@ final class FuseMount {
         if (!mounted) return;
         mounted = false;
         LIVE.remove(this);
+        if (!asRoot) {
+            Fusermount.unmount(mountpoint);
+            return;
+        }
         try {
             Posix.umount2(mountpoint.toString(), 0);
         } catch (FsException e) {

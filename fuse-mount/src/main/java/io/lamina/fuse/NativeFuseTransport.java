@@ -21,7 +21,11 @@ public final class NativeFuseTransport implements FuseTransport {
     public NativeMount mount(InodeFs fs, Path mountpoint, MountOptions options) {
         Path mp = mountpoint.toAbsolutePath().normalize();
         int rootMode = fs.getattr(InodeFs.ROOT).mode();
-        FuseMount kernel = FuseMount.mount(mp, options, rootMode);
+        return serve(fs, FuseMount.mount(mp, options, rootMode), options);
+    }
+
+    /** Serves {@code fs} on an already mounted {@code kernel} connection; unmounts it on failure. */
+    NativeMount serve(InodeFs fs, FuseMount kernel, MountOptions options) {
         try {
             Init.Negotiated agreed = negotiate(kernel.fd(), options);
             RequestCounters counters = new RequestCounters();
