@@ -112,7 +112,10 @@ final class Dispatcher {
             case RENAME -> rename(rq, rp, Abi.RENAME_IN, 0);
             case RENAME2 -> rename(rq, rp, Abi.RENAME2_IN, rq.i32(8));
             case LINK -> entry(rp, fs.link(rq.i64(0), node, rq.str(Abi.LINK_IN)));
-            case OPEN -> open(node, fs.open(node, rq.i32(0) & ~dropFlags), rp);
+            case OPEN -> {
+                int flags = rq.i32(0) & ~dropFlags;
+                open(node, fs.open(node, flags), flags, rp);
+            }
             case READ -> read(rq, rp);
             case WRITE -> write(rq, rp);
             case STATFS -> statfs(rp);
@@ -247,10 +250,10 @@ final class Dispatcher {
         rp.send(0);
     }
 
-    private void open(long node, long fh, Reply rp) {
+    private void open(long node, long fh, int flags, Reply rp) {
         BackingRegistry.OpenMode mode;
         try {
-            mode = backing.opened(fs, node, fh);
+            mode = backing.opened(fs, node, fh, flags);
         } catch (RuntimeException e) {
             fs.release(fh);
             throw e;
@@ -268,7 +271,7 @@ final class Dispatcher {
         Created c = fs.create(rq.nodeId, rq.str(Abi.CREATE_IN), mode, flags, rq.caller());
         BackingRegistry.OpenMode om;
         try {
-            om = backing.opened(fs, c.entry().nodeId(), c.fh());
+            om = backing.opened(fs, c.entry().nodeId(), c.fh(), flags);
         } catch (RuntimeException e) {
             fs.release(c.fh());
             fs.forget(c.entry().nodeId(), 1);
