@@ -32,6 +32,18 @@ final class Dispatcher {
     private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
     /** How long the kernel may trust names and attributes it got from us. */
     private static final int O_APPEND = 02000;
+
+    /**
+     * How long the kernel may cache these attributes. Zero for a multiply linked non-directory:
+     * when an engine gives each name of a hardlink its own NodeId, the kernel keeps one inode
+     * (attributes and page cache) per name, and a change made through one name shows through the
+     * others only if the kernel asks again (AUTO_INVAL_DATA then drops stale pages on the new
+     * mtime). Costs a GETATTR per stat of such files; harmless when NodeIds are per inode.
+     */
+    static long attrTimeoutNs(Attr a) {
+        return a.nlink() > 1 && (a.mode() & 0170000) != 0040000 ? 0 : ATTR_TIMEOUT_NS;
+    }
+
     static final long ENTRY_TIMEOUT_NS = 1_000_000_000L, ATTR_TIMEOUT_NS = 1_000_000_000L;
 
     private final InodeFs fs;
@@ -193,13 +205,13 @@ final class Dispatcher {
     }
 
     private void entry(Reply rp, Entry e) {
-        Abi.putEntry(rp.buf, Reply.BODY, e, ENTRY_TIMEOUT_NS, ATTR_TIMEOUT_NS);
+        Abi.putEntry(rp.buf, Reply.BODY, e, ENTRY_TIMEOUT_NS, attrTimeoutNs(e.attr()));
         // Not delivered: the kernel never counted this lookup, so we must not either.
         if (!rp.send(Abi.ENTRY_OUT)) fs.forget(e.nodeId(), 1);
     }
 
     private void attr(Reply rp, Attr a) {
-        Abi.putAttrOut(rp.buf, Reply.BODY, a, ATTR_TIMEOUT_NS);
+        Abi.putAttrOut(rp.buf, Reply.BODY, a, attrTimeoutNs(a));
         rp.send(Abi.ATTR_OUT);
     }
 
@@ -277,7 +289,7 @@ final class Dispatcher {
             fs.forget(c.entry().nodeId(), 1);
             throw e;
         }
-        Abi.putEntry(rp.buf, Reply.BODY, c.entry(), ENTRY_TIMEOUT_NS, ATTR_TIMEOUT_NS);
+        Abi.putEntry(rp.buf, Reply.BODY, c.entry(), ENTRY_TIMEOUT_NS, attrTimeoutNs(c.entry().attr()));
         Abi.putOpenOut(rp.buf, Reply.BODY + Abi.ENTRY_OUT, c.fh(), om.openFlags(), om.backingId());
         if (!rp.send(Abi.ENTRY_OUT + Abi.OPEN_OUT)) {
             backing.released(c.fh());
@@ -357,7 +369,7 @@ final class Dispatcher {
         long[] looked = new long[DirEncoder.maxPlusEntries(size)];
         int[] count = new int[1];
         int n = DirEncoder.readdirplus(fs, rq.nodeId, rq.i64(Abi.RW_FH), rq.i64(Abi.RW_OFFSET), rp.body(0, size),
-                size, ENTRY_TIMEOUT_NS, ATTR_TIMEOUT_NS, looked, count);
+                size, ENTRY_TIMEOUT_NS, looked, count);
         if (!rp.send(n)) {
             for (int i = 0; i < count[0]; i++) fs.forget(looked[i], 1);
         }
