@@ -179,7 +179,7 @@ final class CopyUp {
         int out = Posix.openat(upper.tempFd, tmp, Posix.O_CREAT | Posix.O_EXCL | Posix.O_WRONLY, 0600);
         try {
             if (withData) {
-                int in = Posix.openat(srcDir, srcName, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
+                int in = Beneath.openForReadingQuietly(srcDir, srcName);
                 try {
                     copyData(in, out, st.size());
                 } finally {
@@ -211,7 +211,7 @@ final class CopyUp {
     }
 
     private void copyDataInto(int out, LowerRef src) {
-        int in = Beneath.open(src.layer().rootFd(), src.path(), Posix.O_RDONLY, 0);
+        int in = Beneath.openForReadingQuietly(src.layer().rootFd(), src.path());
         try {
             copyData(in, out, Posix.fstat(in).size());
         } finally {

@@ -694,7 +694,7 @@ final class Union implements InodeFs {
         if (key != null && copyUp.indexed(key) != null && !copyUp.isMetacopyIndex(key)) {
             return Posix.openat(upper.indexFd, key, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
         }
-        return Beneath.open(n.lower.layer().rootFd(), n.lower.path(), Posix.O_RDONLY, 0);
+        return Beneath.openForReadingQuietly(n.lower.layer().rootFd(), n.lower.path());
     }
 
     /** The handle's descriptor, moved to the upper file if the node was copied up since open. */
@@ -720,7 +720,31 @@ final class Union implements InodeFs {
     public int read(long fh, long offset, ByteBuffer dst) {
         Handles.File h = handles.file(fh);
         if ((h.flags & Posix.O_ACCMODE) == Posix.O_WRONLY) throw new FsException(Errno.EBADF, "not open for reading");
+        if (!h.accessed) markAccessed(h);
         return Posix.pread(dataFd(h), dst, offset);
+    }
+
+    /**
+     * The first read of a handle whose data is still a lower file but whose metadata lives in the
+     * upper (a metacopy file, or a name of a copied-up hardlinked inode) updates the upper's atime
+     * by the relatime rule, as the kernel's overlayfs does; lower files are read without atime.
+     */
+    private void markAccessed(Handles.File h) {
+        h.accessed = true;
+        Node n = h.node;
+        lock.lock();
+        try {
+            if (dataOnUpper(n) || n.unlinked || !(n.inUpper || copyUp.indexed(copyUp.indexKey(n)) != null)) return;
+            try (EntryRef e = metadataEntry(n)) {
+                Stat st = Posix.fstatat(e.parentFd(), e.name(), Posix.AT_SYMLINK_NOFOLLOW);
+                long now = System.currentTimeMillis() / 1000;
+                boolean stale = st.atimeSec() < st.mtimeSec() || (st.atimeSec() == st.mtimeSec() && st.atimeNsec() <= st.mtimeNsec())
+                        || st.atimeSec() < st.ctimeSec() || now - st.atimeSec() >= 24 * 3600;
+                if (stale) Posix.utimensat(e.parentFd(), e.name(), 0, Posix.UTIME_NOW, 0, Posix.UTIME_OMIT, Posix.AT_SYMLINK_NOFOLLOW);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

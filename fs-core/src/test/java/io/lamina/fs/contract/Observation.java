@@ -28,13 +28,13 @@ import java.util.TreeSet;
  * <li>{@code upper}: the upper directory on disk: names, types (whiteouts as such), mode, owner,
  *     size and digest of regular files that hold data, symlink targets, user-visible xattrs, and
  *     the overlay markers opaque, redirect and metacopy by presence. Other trusted.overlay.*
- *     attributes (origin, impure, nlink, uuid) are the kernel's bookkeeping and trusted.lamina.* is
- *     lamina's; neither is compared.</li>
+ *     attributes (origin, impure, nlink, uuid) are the kernel's bookkeeping, and trusted.lamina.*
+ *     lamina's; neither is compared (the merged tree must show neither).</li>
  * </ul>
  */
 public final class Observation {
     private static final String OVERLAY_XATTR = "trusted.overlay.";
-    /** lamina's own bookkeeping on upper entries (origin inode, hardlink index): like the kernel's origin, not compared. */
+    /** lamina's own bookkeeping in its upper (origin, hardlink index), its counterpart of the kernel's origin/nlink. */
     private static final String LAMINA_XATTR = "trusted.lamina.";
 
     private final List<String> lines;
@@ -239,20 +239,19 @@ public final class Observation {
     }
 
     /**
-     * A readable diff of two observations, or null when they are equal: lines only the oracle
-     * shows ("-") and lines only the subject shows ("+"), sorted so that the two versions of one
-     * path stand together.
+     * The lines only the oracle shows ("- oracle: line") and only the subject shows
+     * ("+ subject: line"), sorted so that the two versions of one path stand together; empty when
+     * the observations are equal.
      */
-    public static String diff(String oracleName, List<String> oracle, String subjectName, List<String> subject) {
+    public static List<String> diff(String oracleName, List<String> oracle, String subjectName, List<String> subject) {
         List<String> minus = new ArrayList<>(oracle);
         minus.removeAll(new java.util.HashSet<>(subject));
         List<String> plus = new ArrayList<>(subject);
         plus.removeAll(new java.util.HashSet<>(oracle));
-        if (minus.isEmpty() && plus.isEmpty() && oracle.size() == subject.size()) return null;
         TreeMap<String, String> merged = new TreeMap<>();
         int i = 0;
-        for (String l : minus) merged.put(l + "\u0000-" + i++, "  - " + oracleName + ": " + l);
-        for (String l : plus) merged.put(l + "\u0000+" + i++, "  + " + subjectName + ": " + l);
-        return String.join("\n", merged.values());
+        for (String l : minus) merged.put(l + "\u0000-" + i++, "- " + oracleName + ": " + l);
+        for (String l : plus) merged.put(l + "\u0000+" + i++, "+ " + subjectName + ": " + l);
+        return List.copyOf(merged.values());
     }
 }

@@ -5,9 +5,16 @@ import java.util.List;
 
 /**
  * One union scenario: a script of user operations run on a fresh mount of one {@link LayerStack}
- * (empty upper), then observed. {@code name} reads as "stack kind op".
+ * (empty upper), then observed. {@code name} reads as "stack kind op". With {@code remount} the
+ * tree is unmounted after the script and mounted again on the same upper before it is observed,
+ * so that what the upper records (whiteouts, opaque and redirect markers, metacopy, hardlink
+ * index) is checked, not only what a live mount remembers.
  */
-public record Scenario(String name, int depth, LayerForm form, Script script) {
+public record Scenario(String name, int depth, LayerForm form, boolean remount, Script script) {
+
+    public Scenario(String name, int depth, LayerForm form, Script script) {
+        this(name, depth, form, false, script);
+    }
 
     /** The steps; each appends its rendered outcome to the log. */
     @FunctionalInterface

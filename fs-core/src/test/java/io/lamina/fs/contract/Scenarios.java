@@ -168,6 +168,15 @@ public final class Scenarios {
         ops.add(new Op("setxattr-replace-missing", any(REGULAR, DIRECTORY), (fs, k, p, log) -> log.add("setxattr",
                 fs.setxattr(p, "user.nope", bytes("x"), Posix.XATTR_REPLACE))));
         ops.add(new Op("removexattr", ALL, (fs, k, p, log) -> log.add("removexattr", fs.removexattr(p, "user.color"))));
+        ops.add(new Op("private-xattrs", any(REGULAR, DIRECTORY), (fs, k, p, log) -> {
+            log.add("chmod (copy up)", fs.chmod(p, 0751));
+            log.add("get trusted.overlay.redirect", fs.getxattr(p, "trusted.overlay.redirect"));
+            log.add("get trusted.overlay.metacopy", fs.getxattr(p, "trusted.overlay.metacopy"));
+            log.add("get trusted.lamina.origin", fs.getxattr(p, "trusted.lamina.origin"));
+            log.add("set trusted.overlay.opaque", fs.setxattr(p, "trusted.overlay.opaque", bytes("y"), 0));
+            log.add("remove trusted.overlay.origin", fs.removexattr(p, "trusted.overlay.origin"));
+            log.add("listxattr", fs.listxattr(p));
+        }));
         ops.add(new Op("listxattr", PRESENT, (fs, k, p, log) -> log.add("listxattr", fs.listxattr(p))));
         // access
         ops.add(new Op("access-rwx", ALL, (fs, k, p, log) -> {
@@ -233,6 +242,12 @@ public final class Scenarios {
         return st.isOk() ? Outcome.ok(st.value().nlink()) : Outcome.failed(st.errno());
     }
 
+    /** Ops whose effect on the upper is checked again after a remount. */
+    private static final java.util.Set<String> REMOUNT_OPS = java.util.Set.of("chmod-0700", "write", "unlink",
+            "rmdir", "mkdir-here", "create-here", "rename", "rename-into-dir2", "rename-twice", "link",
+            "empty-then-rmdir", "setxattr-user", "removexattr", "rename-exchange", "symlink-here",
+            "mknod-fifo", "rename-over-existing", "truncate-3");
+
     /** The whole matrix, in a stable order. */
     public static List<Scenario> all() {
         List<Scenario> out = new ArrayList<>();
@@ -248,8 +263,12 @@ public final class Scenarios {
                     if (form == LayerForm.OCI && !kind.marker) continue;
                     for (Op op : ops) {
                         if (!op.appliesTo().test(kind)) continue;
-                        out.add(new Scenario(stack + " " + kind.label() + " " + op.name(), depth, form,
-                                (fs, log) -> op.script().run(fs, kind, kind.path, log)));
+                        Scenario.Script script = (fs, log) -> op.script().run(fs, kind, kind.path, log);
+                        out.add(new Scenario(stack + " " + kind.label() + " " + op.name(), depth, form, script));
+                        if (depth > 1 && REMOUNT_OPS.contains(op.name())) {
+                            out.add(new Scenario(stack + " " + kind.label() + " " + op.name() + "+remount", depth,
+                                    form, true, script));
+                        }
                     }
                 }
             }

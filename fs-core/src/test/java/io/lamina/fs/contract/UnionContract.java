@@ -118,10 +118,14 @@ public abstract class UnionContract {
             Posix.mkdirat(Posix.AT_FDCWD, upper.toString(), 0755);
             Posix.mkdirat(Posix.AT_FDCWD, work.toString(), 0755);
             TimeWindow window = TimeWindow.openNow();
+            Map<String, Long> before;
+            Scenario.Log log = new Scenario.Log();
             try (UnionTarget.Mounted m = target.mount(stack.lowersFor(target), upper, work, dir)) {
-                Map<String, Long> before = Observation.inodes(m.fs());
-                Scenario.Log log = new Scenario.Log();
+                before = Observation.inodes(m.fs());
                 s.script().run(m.fs(), log);
+                if (!s.remount()) return Observation.capture(m.fs(), upper, window.closeNow(), before, log.entries());
+            }
+            try (UnionTarget.Mounted m = target.mount(stack.lowersFor(target), upper, work, dir)) {
                 return Observation.capture(m.fs(), upper, window.closeNow(), before, log.entries());
             }
         } finally {
