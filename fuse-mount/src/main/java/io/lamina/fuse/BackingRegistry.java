@@ -23,9 +23,13 @@ import java.util.OptionalInt;
  * <ul>
  * <li>A node with cached opens gets cached opens, even when a backing file is on offer.</li>
  * <li>A node with passthrough opens shares its one backing id, reference-counted, with every new
- * open that reads, and with a new writer whose backing file is the same file. A writer whose
- * file is a different one (the upper copy after a copy-up) or that has none cannot be served
- * without writing to the wrong file: it gets ETXTBSY until the readers close.</li>
+ * open that reads, and with a new writer whose backing file is the same file. A writer's backing
+ * file is registered read-write so that later opens can share it; a reader's as the engine gave
+ * it (read-only: a lower file must never be held open for writing). A writer whose file is a
+ * different one (the upper copy after a copy-up), or that finds a read-only backing file, cannot
+ * be served without writing to the wrong file or failing: it gets ETXTBSY until the others
+ * close. A reader keeps reading the node's backing file even when the engine has copied the file
+ * up since (what it read was the file's content when the first reader opened it).</li>
  * <li>Otherwise a backing file on offer is registered; when the kernel refuses it (no
  * CAP_SYS_ADMIN, stacking too deep, a file system without read_iter) the open falls back to the
  * cached path, and EPERM turns passthrough off for the mount, since every later attempt would
@@ -45,6 +49,8 @@ final class BackingRegistry {
         int cached, passthrough;
         int backingId = -1;
         long dev, ino;
+        /** What the registered backing file was opened for. */
+        boolean readable, writable;
     }
 
     private record Handle(long node, Kind kind) {
@@ -78,28 +84,47 @@ final class BackingRegistry {
      */
     synchronized OpenMode opened(InodeFs fs, long node, long fh, int flags) {
         NodeState st = nodes.computeIfAbsent(node, k -> new NodeState());
-        boolean writer = (flags & 3) != 0;
+        int access = flags & 3;
+        boolean reads = access != 1, writes = access != 0;
         if (st.passthrough > 0) {
             OptionalInt fd = fs.backingFd(fh);
             long[] id = fd.isPresent() ? identity(fd.getAsInt()) : null;
             boolean same = id != null && id[0] == st.dev && id[1] == st.ino;
-            if (writer && !same) {
-                throw new FsException(Errno.ETXTBSY, "node " + node + " is open for passthrough on another file");
+            // A writer must write the file the engine chose; anyone needs a backing file open for
+            // what they do. A reader of an older file (a lower one, since copied up) reads it on.
+            if ((writes && !(same && st.writable)) || (reads && !st.readable)) {
+                throw new FsException(Errno.ETXTBSY, "node " + node + " is open for passthrough in a way this open cannot share");
             }
             return keep(fh, node, st, Kind.PASSTHROUGH, Abi.FOPEN_PASSTHROUGH, st.backingId);
         }
         OptionalInt fd = enabled && st.cached == 0 ? fs.backingFd(fh) : OptionalInt.empty();
         if (fd.isPresent()) {
             long[] id = identity(fd.getAsInt());
-            int backing = id == null ? -1 : register(fd.getAsInt());
+            // A writer's file (the upper copy) is registered read-write, so that later readers
+            // and writers can share it. A reader's is registered as given: reopening a lower file
+            // for writing would make exec(2) of that shared object fail with ETXTBSY elsewhere.
+            int rw = writes ? reopenReadWrite(fd.getAsInt()) : -1;
+            int backing = id == null ? -1 : register(rw >= 0 ? rw : fd.getAsInt());
+            if (rw >= 0) Posix.closeQuietly(rw); // the kernel holds its own reference now
             if (backing >= 0) {
                 st.backingId = backing;
                 st.dev = id[0];
                 st.ino = id[1];
+                st.readable = rw >= 0 || reads;
+                st.writable = rw >= 0 || writes;
                 return keep(fh, node, st, Kind.PASSTHROUGH, Abi.FOPEN_PASSTHROUGH, backing);
             }
         }
         return keep(fh, node, st, Kind.CACHED, 0, 0);
+    }
+
+    /** The same file opened O_RDWR through /proc/self/fd, or -1 if it cannot be. */
+    private static int reopenReadWrite(int fd) {
+        try {
+            return Posix.openat(Posix.AT_FDCWD, "/proc/self/fd/" + fd, Posix.O_RDWR, 0);
+        } catch (FsException e) {
+            return -1;
+        }
     }
 
     /** Forgets handle {@code fh}; the last passthrough handle of a node closes its backing id. */
