@@ -30,7 +30,6 @@ import static io.lamina.fuse.Abi.I64;
  */
 final class Dispatcher {
     private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
-    /** How long the kernel may trust names and attributes it got from us. */
     private static final int O_APPEND = 02000;
 
     /**
@@ -38,12 +37,15 @@ final class Dispatcher {
      * when an engine gives each name of a hardlink its own NodeId, the kernel keeps one inode
      * (attributes and page cache) per name, and a change made through one name shows through the
      * others only if the kernel asks again (AUTO_INVAL_DATA then drops stale pages on the new
-     * mtime). Costs a GETATTR per stat of such files; harmless when NodeIds are per inode.
+     * mtime). Costs a GETATTR per stat of such files. Still needed with the engine of 16:00:
+     * without it the contract's hardlink-pair-chmod-then-link shows a stale nlink on the other
+     * name of a lower hardlink pair.
      */
     static long attrTimeoutNs(Attr a) {
         return a.nlink() > 1 && (a.mode() & 0170000) != 0040000 ? 0 : ATTR_TIMEOUT_NS;
     }
 
+    /** How long the kernel may trust names and attributes it got from us. */
     static final long ENTRY_TIMEOUT_NS = 1_000_000_000L, ATTR_TIMEOUT_NS = 1_000_000_000L;
 
     private final InodeFs fs;
