@@ -37,7 +37,7 @@ final class Dispatcher {
      * when an engine gives each name of a hardlink its own NodeId, the kernel keeps one inode
      * (attributes and page cache) per name, and a change made through one name shows through the
      * others only if the kernel asks again (AUTO_INVAL_DATA then drops stale pages on the new
-     * mtime). Costs a GETATTR per stat of such files. Still needed with the engine of 16:00:
+     * mtime). Costs a GETATTR per stat of such files. Still needed with the engine of main 16ec708:
      * without it the contract's hardlink-pair-chmod-then-link shows a stale nlink on the other
      * name of a lower hardlink pair.
      */
