@@ -410,11 +410,7 @@ final class Union implements InodeFs {
             Node p = dir(parent);
             Node c = existing(p, name);
             if (c.isDir()) throw new FsException(Errno.EISDIR, c.displayPath());
-            String key = c.inUpper ? null : copyUp.indexKey(c);
-            if (key != null) {
-                copyUp.ensureIndexed(c, key, false);
-                copyUp.dropLowerLink(key);
-            }
+            dropLowerName(c);
             remove(p, c);
         } finally {
             lock.unlock();
@@ -433,6 +429,14 @@ final class Union implements InodeFs {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A lower name of a hardlinked inode goes away: the inode's other names must count one link less. */
+    private void dropLowerName(Node c) {
+        String key = copyUp.indexKey(c);
+        if (key == null) return;
+        copyUp.ensureIndexed(c, key, false);
+        copyUp.dropLowerLink(key);
     }
 
     /**
@@ -479,7 +483,10 @@ final class Union implements InodeFs {
             if ((flags & RENAME_NOREPLACE) != 0 && dst != null) throw new FsException(Errno.EEXIST, dst.displayPath());
             if (src.isDir() && isAncestor(src, np)) throw new FsException(Errno.EINVAL, "moving " + src.displayPath() + " into itself");
             if (exchange && dst.isDir() && isAncestor(dst, p)) throw new FsException(Errno.EINVAL, "moving " + dst.displayPath() + " into itself");
-            if (dst != null && !exchange) checkReplaceable(src, dst);
+            if (dst != null && !exchange) {
+                checkReplaceable(src, dst);
+                dropLowerName(dst);
+            }
 
             copyUp.ensureUpper(p, false);
             copyUp.ensureUpper(np, false);
