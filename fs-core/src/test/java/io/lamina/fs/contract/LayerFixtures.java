@@ -122,9 +122,18 @@ public final class LayerFixtures {
         }
     }
 
+    /**
+     * Filler layer {@code i} (1 = just under the marker layer): each adds to the merged {@code dir};
+     * L1 also gives {@code dir} other metadata (the topmost wins) and re-creates {@code dir/sub/b},
+     * which L2 deletes (a whiteout in a middle layer) and shadows {@code dir/a}; L3 makes
+     * {@code dir2} opaque (an opaque directory in a middle layer).
+     */
     private static void filler(LayerWriter w, int i) {
         w.file("filler" + i, "filler " + i + "\n", 0644, 0, 0)
-                .dir(DIR, 0755, 0, 0).file(DIR + "/from-L" + i, "from L" + i + "\n", 0644, 0, 0);
-        if (i == 2) w.file(DIR_CHILD, "a from L2\n", 0644, 0, 0);
+                .dir(DIR, i == 1 ? 0775 : 0755, i == 1 ? 10 : 0, i == 1 ? 10 : 0)
+                .file(DIR + "/from-L" + i, "from L" + i + "\n", 0644, 0, 0);
+        if (i == 1) w.file(DIR_SUB + "/b", "b from L1\n", 0644, 0, 0);
+        if (i == 2) w.file(DIR_CHILD, "a from L2\n", 0644, 0, 0).whiteout(DIR_SUB + "/b");
+        if (i == 3) w.dir(DIR2, 0750, 2000, 2000).opaque(DIR2).file(DIR2 + "/c3", "c3\n", 0600, 2000, 2000);
     }
 }

@@ -94,6 +94,25 @@ public final class Scenarios {
             log.add("chown", fs.chown(p, 7, 7));
             log.add("pread", fs.pread(p, 0, 32));
         }));
+        ops.add(new Op("write-then-lseek", any(REGULAR), (fs, k, p, log) -> {
+            log.add("pwrite", fs.pwrite(p, 0, bytes("copy-up")));
+            log.add("SEEK_HOLE 0", fs.lseek(p, 0, Posix.SEEK_HOLE));
+            log.add("SEEK_DATA 1M", fs.lseek(p, 1 << 20, Posix.SEEK_DATA));
+        }));
+        ops.add(new Op("open-trunc", any(REGULAR), (fs, k, p, log) -> {
+            Outcome<UserFs.OpenFile> h = log.add("open O_TRUNC", fs.open(p, Posix.O_WRONLY | Posix.O_TRUNC));
+            if (h.isOk()) log.add("close", h.value().close());
+        }));
+        ops.add(new Op("append", any(REGULAR), (fs, k, p, log) -> {
+            Outcome<UserFs.OpenFile> h = log.add("open O_APPEND", fs.open(p, Posix.O_WRONLY | Posix.O_APPEND));
+            if (!h.isOk()) return;
+            log.add("write", h.value().pwrite(0, bytes("APP")));
+            log.add("close", h.value().close());
+        }));
+        ops.add(new Op("utimes-old-then-read", any(REGULAR), (fs, k, p, log) -> {
+            log.add("utimes", fs.utimes(p, new UserFs.Time(1_000_000L, 0), UserFs.Time.OMIT));
+            log.add("pread", fs.pread(p, 0, 4));
+        }));
         ops.add(new Op("fallocate", any(REGULAR), (fs, k, p, log) -> log.add("fallocate", fs.fallocate(p, 0, 0, 8192))));
         ops.add(new Op("fallocate-punch-hole", any(REGULAR), (fs, k, p, log) -> log.add("fallocate",
                 fs.fallocate(p, Posix.FALLOC_FL_PUNCH_HOLE | Posix.FALLOC_FL_KEEP_SIZE, 0, 4096))));

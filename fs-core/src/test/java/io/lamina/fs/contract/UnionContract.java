@@ -58,7 +58,7 @@ public abstract class UnionContract {
     }
 
     @TestFactory
-    Stream<DynamicNode> unionContract() {
+    public Stream<DynamicNode> unionContract() {
         List<Scenario> all = Scenarios.all().stream().filter(this::includes).toList();
         Map<String, List<Scenario>> byStack = new java.util.LinkedHashMap<>();
         for (Scenario s : all) byStack.computeIfAbsent("depth" + s.depth() + "-" + s.form().label(), k -> new ArrayList<>()).add(s);
@@ -158,7 +158,7 @@ public abstract class UnionContract {
     }
 
     @AfterAll
-    void removeStacks() {
+    public void removeStacks() {
         if (base != null) removeTree(base.toString());
     }
 }
