@@ -86,6 +86,17 @@ public final class Scenarios {
             log.add("fstat nlink,size", st.isOk() ? Outcome.ok(st.value().nlink() + "," + st.value().size()) : Outcome.<String>failed(st.errno()));
             log.add("close", f.close());
         }));
+        ops.add(new Op("read-handle-sees-copy-up", any(REGULAR), (fs, k, p, log) -> {
+            // a descriptor opened on the lower file before another writer copies it up must see the new data
+            Outcome<UserFs.OpenFile> h = log.add("open O_RDONLY", fs.open(p, Posix.O_RDONLY));
+            if (!h.isOk()) return;
+            log.add("pread before", h.value().pread(0, 8));
+            log.add("pwrite via path", fs.pwrite(p, 0, bytes("NEW")));
+            log.add("pread after", h.value().pread(0, 8));
+            Outcome<UserStat> st = h.value().fstat();
+            log.add("fstat size", st.isOk() ? Outcome.ok(st.value().size()) : Outcome.<Long>failed(st.errno()));
+            log.add("close", h.value().close());
+        }));
         ops.add(new Op("chmod-then-write", any(REGULAR), (fs, k, p, log) -> {
             log.add("chmod", fs.chmod(p, 0640));
             log.add("pwrite", fs.pwrite(p, 0, bytes("W")));
