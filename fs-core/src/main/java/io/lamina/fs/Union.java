@@ -804,7 +804,10 @@ final class Union implements InodeFs {
      */
     @Override
     public OptionalInt backingFd(long fh) {
-        return OptionalInt.of(dataFd(handles.file(fh)));
+        Handles.File h = handles.file(fh);
+        // The kernel will read without asking: update the atime now, as the first read would.
+        if (!h.accessed && (h.flags & Posix.O_ACCMODE) != Posix.O_WRONLY) markAccessed(h);
+        return OptionalInt.of(dataFd(h));
     }
 
     @Override
