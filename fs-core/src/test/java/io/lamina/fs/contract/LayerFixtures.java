@@ -21,7 +21,7 @@ public final class LayerFixtures {
             DIR2 = "dir2", EMPTY_DIR = "emptydir", SYMLINK_REL = "lnk-rel", SYMLINK_ABS = "lnk-abs",
             SYMLINK_DANGLING = "lnk-dangling", HARDLINK_1 = "hl1", HARDLINK_2 = "hl2", FIFO = "fifo",
             CHAR_DEVICE = "chr", BLOCK_DEVICE = "blk", SOCKET = "sock", SPARSE = "sparse", XATTR_FILE = "xfile",
-            SETUID_FILE = "suid", NON_ASCII = "ünïcødé 名前", NON_ASCII_DIR = "ünï-dir",
+            SETUID_FILE = "suid", SETGID_DIR = "sgid-dir", NON_ASCII = "ünïcødé 名前", NON_ASCII_DIR = "ünï-dir",
             WHITEOUT = "gone", WHITEOUT_DIR = "gonedir", OPAQUE = "opq", REDIRECTED = "renamed",
             REDIRECT_ORIGIN = "dir-orig";
     /** A whiteout in the bottom layer inside {@link #DIR2}, a directory no other layer has. */
@@ -88,6 +88,7 @@ public final class LayerFixtures {
                 .xattr(XATTR_FILE, "user.color", "blue").xattr(XATTR_FILE, "user.empty", "")
                 .xattr(XATTR_FILE, "trusted.note", "t")
                 .file(SETUID_FILE, "#!/bin/sh\n", 04755, 0, 0)
+                .dir(SETGID_DIR, 02775, 0, 50).file(SETGID_DIR + "/inherited", "g\n", 0664, 0, 50)
                 .file(NON_ASCII, "unicode\n", 0644, 0, 0)
                 .dir(NON_ASCII_DIR, 0755, 0, 0).file(NON_ASCII_DIR + "/ö", "umlaut\n", 0644, 0, 0);
     }
