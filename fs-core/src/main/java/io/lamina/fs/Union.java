@@ -252,6 +252,12 @@ final class Union implements InodeFs {
         copyUp.ensureUpper(p, false);
         int dirFd = Beneath.openDir(upper.rootFd, p.upperPath());
         try {
+            Stat parentStat = Posix.fstat(dirFd);
+            if ((parentStat.mode() & S_ISGID) != 0) {
+                // A setgid directory gives new entries its group, and new directories its bit.
+                caller = new Caller(caller.uid(), parentStat.gid());
+                if (type == FileType.DIRECTORY) mode |= S_ISGID;
+            }
             if (!whiteoutAt(dirFd, name)) {
                 make.make(dirFd, name);
                 setOwnerAndMode(dirFd, name, type, mode, caller);
@@ -293,6 +299,8 @@ final class Union implements InodeFs {
     private interface Maker {
         void make(int dirFd, String name);
     }
+
+    private static final int S_ISGID = 02000;
 
     private static void setOwnerAndMode(int dirFd, String name, FileType type, int mode, Caller caller) {
         Posix.fchownat(dirFd, name, caller.uid(), caller.gid(), Posix.AT_SYMLINK_NOFOLLOW);

@@ -3,10 +3,10 @@ package io.lamina.fs.contract;
 import java.util.List;
 
 /**
- * Differences of lamina's engine from the kernel that are engine bugs (or open questions) written
- * down in /work/wt/notes/contract-mismatches.md, each awaiting the lead's fix or decision. The
- * contract skips a scenario whose whole difference these explain and names them; remove an entry
- * when the engine is fixed, since a normalizer left in place would hide a regression.
+ * Differences of lamina's engine from the kernel that are engine bugs (or open questions), with a
+ * note each, awaiting a fix or a decision. The contract skips a scenario whose whole difference
+ * these explain and names them; remove an entry when the engine is fixed, since a normalizer left
+ * in place would hide a regression.
  *
  * <p>Entries are written against the scenario name ("stack kind op") and observation lines, e.g.
  * <pre>{@code
@@ -14,7 +14,8 @@ import java.util.List;
  *         (s, l) -> op(s).equals("rename-and-back") && kind(s).endsWith("dir") ? null : l)
  * }</pre>
  * History: parent-mtime-on-copy-up, upper-regular-file-form, new-dir-not-opaque, rename-dir-back
- * and hardlink-metadata-alias were found here and fixed in main 67e53ed; atime-on-read in 52aefb9.
+ * and hardlink-metadata-alias were found here and fixed in main 67e53ed; atime-on-read in 52aefb9;
+ * setgid-dir-inheritance after that.
  */
 public final class KnownEngineMismatches {
 
@@ -33,12 +34,6 @@ public final class KnownEngineMismatches {
         return parts.length > 2 ? parts[2].replace("+remount", "") : "";
     }
 
-    public static final List<KnownMismatch> ALL = List.of(
-            new KnownMismatch("setgid-dir-inheritance",
-                    "an entry created in a setgid directory gets the directory's group (and a new directory"
-                            + " the setgid bit) under the kernel; lamina gives the caller's group, no setgid bit",
-                    (s, l) -> kind(s).equals("setgid-directory") && (l.startsWith("tree ") || l.startsWith("upper "))
-                            && !l.contains("/sgid-dir ") && !l.contains("/inherited ")
-                            ? l.replaceFirst(" 2(\\d{3}) (\\d+):\\d+", " 0$1 $2:?").replaceFirst(" (\\d{4}) (\\d+):\\d+", " $1 $2:?")
-                            : l));
+    /** Empty: every mismatch found so far is fixed in main. */
+    public static final List<KnownMismatch> ALL = List.of();
 }

@@ -96,7 +96,7 @@ public abstract class UnionContract {
                 subject().name(), KnownMismatch.normalize(s.name(), got, known));
         if (left.isEmpty()) {
             List<String> ids = known.stream().filter(k -> explains(k, s.name(), want, got)).map(KnownMismatch::id).toList();
-            Assumptions.abort("KNOWN MISMATCH " + ids + " (see notes/contract-mismatches.md): " + header
+            Assumptions.abort("KNOWN MISMATCH " + ids + ": " + header
                     + String.join("\n", diff));
         }
         throw new AssertionError(header + String.join("\n", left)
