@@ -52,8 +52,20 @@ final class JnrFs extends FuseStubFS {
     JnrFs(InodeFs fs) {
         this.fs = fs;
         this.paths = new PathTable(fs);
-        Struct.getMemory(fuseOperations).putInt(fuseOperations.flag_nullpath_ok.offset(),
-                FLAG_NULLPATH_OK | FLAG_UTIME_OMIT_OK);
+        setOperationFlags(FLAG_NULLPATH_OK | FLAG_UTIME_OMIT_OK);
+    }
+
+    /**
+     * Sets fuse_operations' flag bits, which jnr-fuse does not expose. In libfuse 2.9 they are one
+     * unsigned int after the first 38 function pointers, followed by 6 more pointers; the layout
+     * is checked against the struct's size before writing.
+     */
+    private void setOperationFlags(int flags) {
+        int ptr = jnr.ffi.Runtime.getSystemRuntime().addressSize();
+        if (Struct.size(fuseOperations) != 45 * ptr) {
+            throw new IllegalStateException("unexpected fuse_operations layout: " + Struct.size(fuseOperations) + " bytes");
+        }
+        Struct.getMemory(fuseOperations).putInt(38L * ptr, flags);
     }
 
     /** Runs libfuse's mount-and-serve loop in the calling thread; returns its exit code after unmount. */
