@@ -1,0 +1,246 @@
+package io.lamina.fs;
+
+import io.lamina.sys.Posix;
+import io.lamina.sys.Stat;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The only code that copies from a lower layer to the upper. Every copy is built in the work
+ * directory and renamed into place, so a failure at any step leaves the upper as it was (and never
+ * touches the lower). Regular files are copied metadata-only when the caller does not need the data
+ * (the upper file is then sparse and marked {@code trusted.overlay.metacopy}, with an absolute
+ * redirect to its data); the first data write copies the data into it. Holes stay holes.
+ *
+ * <p>Lower files with more than one link are always copied whole, and a link to the copy is kept in
+ * the work directory's index, named by the lower inode, so the other names of that inode find the
+ * copy and stay linked to it. The index entry records, in {@link #LOWER_LINKS_XATTR}, how many
+ * names of the inode still live only in the lower layer, which is what makes st_nlink right.
+ */
+final class CopyUp {
+    /** Test seam: called before each step that changes the upper; a throw aborts the copy there. */
+    @FunctionalInterface
+    interface Faults {
+        Faults NONE = step -> { };
+
+        void before(String step);
+    }
+
+    static final String LOWER_LINKS_XATTR = "trusted.lamina.lowerlinks";
+    /** On a copy of a hardlinked lower file: its index name, so every link finds the count. */
+    static final String INDEX_KEY_XATTR = "trusted.lamina.index";
+    private static final long CHUNK = 8L << 20;
+
+    private final Upper upper;
+    private final Faults faults;
+
+    CopyUp(Upper upper, Faults faults) {
+        this.upper = upper;
+        this.faults = faults;
+    }
+
+    /**
+     * Gives {@code node} (and its ancestors) an upper entry. With {@code withData} a metacopy file
+     * gets its data too.
+     */
+    void ensureUpper(Node node, boolean withData) {
+        if (node.inUpper) {
+            if (withData && node.metacopy) copyData(node);
+            return;
+        }
+        ensureUpper(node.parent, false);
+        int parentFd = Beneath.openDir(upper.rootFd, node.parent.upperPath());
+        try {
+            if (node.type == FileType.REGULAR && indexKey(node) != null) {
+                linkFromIndex(node, parentFd);
+            } else {
+                copyEntry(node, parentFd, withData);
+            }
+        } finally {
+            Posix.close(parentFd);
+        }
+        node.inUpper = true;
+    }
+
+    /** The index name of a hardlinked lower regular file, or null for a file with one link. */
+    String indexKey(Node node) {
+        if (node.type != FileType.REGULAR || node.lower == null || node.inUpper) return null;
+        Stat st = Beneath.statOrNull(node.lower.layer().rootFd(), node.lower.path());
+        if (st == null || st.nlink() < 2) return null;
+        return node.lower.layer().depth() + "-" + Long.toHexString(st.dev()) + "-" + Long.toHexString(st.ino());
+    }
+
+    /** The index entry of a hardlinked lower file, or null if none of its names was copied up yet. */
+    Stat indexed(String key) {
+        return key == null ? null : Posix.fstatatOrNull(upper.indexFd, key, Posix.AT_SYMLINK_NOFOLLOW);
+    }
+
+    /** Names of an indexed inode that still live only in the lower layer. */
+    long lowerLinks(String key) {
+        byte[] v = Posix.lgetxattr(Beneath.procPath(upper.indexFd, key), LOWER_LINKS_XATTR);
+        return v == null ? 0 : Long.parseLong(new String(v, StandardCharsets.US_ASCII));
+    }
+
+    /** One lower-only name of an indexed inode goes away (copied up, or unlinked). */
+    void dropLowerLink(String key) {
+        long left = Math.max(0, lowerLinks(key) - 1);
+        Posix.lsetxattr(Beneath.procPath(upper.indexFd, key), LOWER_LINKS_XATTR,
+                Long.toString(left).getBytes(StandardCharsets.US_ASCII), 0);
+    }
+
+    /** Makes sure a hardlinked lower file has its index entry (the copy other names link to). */
+    void ensureIndexed(Node node) {
+        String key = indexKey(node);
+        if (key == null || indexed(key) != null) return;
+        String tmp = upper.tempName();
+        try {
+            buildCopy(node, tmp, true, key);
+        } catch (RuntimeException e) {
+            upper.discardTemp(tmp);
+            throw e;
+        }
+        upper.discardTemp(tmp);
+    }
+
+    private void linkFromIndex(Node node, int parentFd) {
+        String key = indexKey(node);
+        ensureIndexed(node);
+        faults.before("rename");
+        Posix.linkat(upper.indexFd, key, parentFd, node.name, 0);
+        dropLowerLink(key);
+    }
+
+    private void copyEntry(Node node, int parentFd, boolean withData) {
+        String tmp = upper.tempName();
+        try {
+            buildCopy(node, tmp, withData, null);
+            faults.before("rename");
+            Posix.renameat2(upper.tempFd, tmp, parentFd, node.name, Posix.RENAME_NOREPLACE);
+        } catch (RuntimeException e) {
+            upper.discardTemp(tmp);
+            throw e;
+        }
+        node.metacopy = node.type == FileType.REGULAR && !withData;
+    }
+
+    /**
+     * Builds the copy of {@code node}'s lower entry as {@code tmp} in the work directory. With an
+     * index {@code key}, the copy is also linked into the index (whole data, lower-link count set).
+     */
+    private void buildCopy(Node node, String tmp, boolean withData, String key) {
+        LowerRef src = node.isDir() ? node.lowerDirs.get(0) : node.lower;
+        int srcDir = Beneath.openDir(src.layer().rootFd(), RelPath.parent(src.path()));
+        try {
+            String srcName = RelPath.name(src.path());
+            Stat st = Posix.fstatat(srcDir, srcName, Posix.AT_SYMLINK_NOFOLLOW);
+            faults.before("create");
+            switch (node.type) {
+                case DIRECTORY -> Posix.mkdirat(upper.tempFd, tmp, 0700);
+                case SYMLINK -> Posix.symlinkat(Posix.readlinkat(srcDir, srcName), upper.tempFd, tmp);
+                case REGULAR -> copyFile(srcDir, srcName, st, tmp, withData || key != null, src);
+                default -> Posix.mknodat(upper.tempFd, tmp, st.mode(), st.rdev());
+            }
+            copyMetadata(srcDir, srcName, st, tmp, node.ino);
+            if (key != null) {
+                faults.before("index");
+                Posix.lsetxattr(Beneath.procPath(upper.tempFd, tmp), LOWER_LINKS_XATTR,
+                        Long.toString(st.nlink()).getBytes(StandardCharsets.US_ASCII), 0);
+                Posix.lsetxattr(Beneath.procPath(upper.tempFd, tmp), INDEX_KEY_XATTR,
+                        key.getBytes(StandardCharsets.US_ASCII), 0);
+                Posix.linkat(upper.tempFd, tmp, upper.indexFd, key, 0);
+            }
+        } finally {
+            Posix.close(srcDir);
+        }
+    }
+
+    private void copyFile(int srcDir, String srcName, Stat st, String tmp, boolean withData, LowerRef src) {
+        int out = Posix.openat(upper.tempFd, tmp, Posix.O_CREAT | Posix.O_EXCL | Posix.O_WRONLY, 0600);
+        try {
+            if (withData) {
+                int in = Posix.openat(srcDir, srcName, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
+                try {
+                    copyData(in, out, st.size());
+                } finally {
+                    Posix.close(in);
+                }
+            } else {
+                faults.before("write");
+                Posix.ftruncate(out, st.size());
+                Posix.fsetxattr(out, WhiteoutFormat.METACOPY_XATTR, new byte[0], 0);
+                Posix.fsetxattr(out, WhiteoutFormat.REDIRECT_XATTR, WhiteoutFormat.absoluteRedirect(src.path()), 0);
+            }
+            upper.fsync(out);
+        } finally {
+            Posix.close(out);
+        }
+    }
+
+    /**
+     * Copies the data of a metacopy file into it. Until the metacopy mark is removed at the end, the
+     * lower data stays the truth, so a failure part way leaves nothing half-visible.
+     */
+    void copyData(Node node) {
+        int out = Beneath.open(upper.rootFd, node.upperPath(), Posix.O_WRONLY, 0);
+        try {
+            int in = Beneath.open(node.lower.layer().rootFd(), node.lower.path(), Posix.O_RDONLY, 0);
+            try {
+                copyData(in, out, Posix.fstat(in).size());
+            } finally {
+                Posix.close(in);
+            }
+            upper.fsync(out);
+            faults.before("rename");
+            Posix.fremovexattr(out, WhiteoutFormat.METACOPY_XATTR);
+            try {
+                Posix.fremovexattr(out, WhiteoutFormat.REDIRECT_XATTR);
+            } catch (FsException e) {
+                if (e.errno() != Errno.ENODATA) throw e;
+            }
+        } finally {
+            Posix.close(out);
+        }
+        node.metacopy = false;
+    }
+
+    /** Copies the data extents of {@code in} to {@code out}, skipping holes; sets the size. */
+    private void copyData(int in, int out, long size) {
+        faults.before("write");
+        Posix.ftruncate(out, size);
+        long off = 0;
+        while (off < size) {
+            long data;
+            try {
+                data = Posix.lseek(in, off, Posix.SEEK_DATA);
+            } catch (FsException e) {
+                if (e.errno() == Errno.ENXIO) break; // only a hole is left
+                throw e;
+            }
+            long end = Posix.lseek(in, data, Posix.SEEK_HOLE);
+            for (long pos = data; pos < end; ) {
+                faults.before("write");
+                long n = Posix.copyFileRange(in, pos, out, pos, Math.min(CHUNK, end - pos));
+                if (n <= 0) break;
+                pos += n;
+            }
+            off = end;
+        }
+    }
+
+    /** xattrs, owner, mode, times of the lower entry onto the copy (in that order: chown clears setuid). */
+    private void copyMetadata(int srcDir, String srcName, Stat st, String tmp, long ino) {
+        faults.before("metadata");
+        String srcPath = Beneath.procPath(srcDir, srcName);
+        String dstPath = Beneath.procPath(upper.tempFd, tmp);
+        for (String x : Posix.llistxattr(srcPath)) {
+            if (WhiteoutFormat.isPrivateXattr(x)) continue;
+            byte[] v = Posix.lgetxattr(srcPath, x);
+            if (v != null) Posix.lsetxattr(dstPath, x, v, 0);
+        }
+        Posix.lsetxattr(dstPath, WhiteoutFormat.ORIGIN_XATTR, WhiteoutFormat.originValue(ino), 0);
+        Posix.fchownat(upper.tempFd, tmp, st.uid(), st.gid(), Posix.AT_SYMLINK_NOFOLLOW);
+        if (!st.isSymlink()) Posix.fchmodat(upper.tempFd, tmp, st.mode() & 07777, Posix.AT_SYMLINK_NOFOLLOW);
+        Posix.utimensat(upper.tempFd, tmp, st.atimeSec(), st.atimeNsec(), st.mtimeSec(), st.mtimeNsec(),
+                Posix.AT_SYMLINK_NOFOLLOW);
+    }
+}

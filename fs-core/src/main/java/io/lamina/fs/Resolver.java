@@ -1,0 +1,162 @@
+package io.lamina.fs;
+
+import io.lamina.sys.Posix;
+import io.lamina.sys.Stat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Answers "which layer has this name" as a function of the stack (the kernel's lookup rules):
+ * the upper first; a whiteout hides the name in every layer below; a non-directory hides everything
+ * below it; directories merge down the stack until an opaque one; a redirect makes the layers below
+ * continue at another path. It only reads.
+ */
+final class Resolver {
+    private final List<Layer> layers;
+    private final int upperRoot;
+
+    Resolver(List<Layer> layers, int upperRoot) {
+        this.layers = layers;
+        this.upperRoot = upperRoot;
+    }
+
+    /**
+     * Resolves {@code name} in a merged directory whose upper part is at {@code parentUpper} (null if
+     * the directory has no upper part) and whose lower parts are {@code parentLowers}. Null when the
+     * name does not exist in the merged view.
+     */
+    Resolution resolve(String parentUpper, List<LowerRef> parentLowers, String name) {
+        Function<Layer, String> byName = inParent(parentLowers, name);
+        if (parentUpper != null) {
+            Stat up = Beneath.statOrNull(upperRoot, RelPath.join(parentUpper, name));
+            if (up != null) return resolveUpper(RelPath.join(parentUpper, name), up, parentLowers, byName);
+        }
+        return resolveLower(byName);
+    }
+
+    /** Whether some lower layer under the given parent shows {@code name} (a removal then needs a whiteout). */
+    boolean existsBelow(List<LowerRef> parentLowers, String name) {
+        return !parentLowers.isEmpty() && resolveLower(inParent(parentLowers, name)) != null;
+    }
+
+    private Resolution resolveUpper(String path, Stat up, List<LowerRef> parentLowers,
+                                    Function<Layer, String> byName) {
+        if (WhiteoutFormat.isWhiteout(up)) return null;
+        FileType type = FileType.ofMode(up.mode());
+        int dir = Beneath.openDir(upperRoot, RelPath.parent(path));
+        try {
+            String name = RelPath.name(path);
+            long origin = WhiteoutFormat.origin(dir, name);
+            if (type == FileType.DIRECTORY) {
+                if (WhiteoutFormat.isOpaque(dir, name)) return new Resolution(type, up, false, null, List.of(), null, origin);
+                String redirect = WhiteoutFormat.redirect(dir, name);
+                Function<Layer, String> where = redirect == null ? byName : redirected(redirect, parentLowers);
+                List<LowerRef> lowers = new ArrayList<>();
+                Stat top = collectDirs(where, lowers);
+                return new Resolution(type, up, false, null, lowers, top, origin);
+            }
+            if (type == FileType.REGULAR && WhiteoutFormat.isMetacopy(dir, name)) {
+                String redirect = WhiteoutFormat.redirect(dir, name);
+                Function<Layer, String> where = redirect == null ? byName : redirected(redirect, parentLowers);
+                Resolution data = resolveLower(where);
+                if (data != null && data.type() == FileType.REGULAR) {
+                    return new Resolution(type, up, true, data.lower(), List.of(), data.lowerStat(), origin);
+                }
+                // Data lost below (a broken stack): show the upper file as it is.
+            }
+            return new Resolution(type, up, false, null, List.of(), null, origin);
+        } finally {
+            Posix.close(dir);
+        }
+    }
+
+    /** The topmost lower answer for paths given per layer, or null. */
+    private Resolution resolveLower(Function<Layer, String> where) {
+        for (Layer layer : layers) {
+            String path = where.apply(layer);
+            if (path == null) continue;
+            Probe p = probe(layer, path);
+            if (p == Probe.ABSENT) continue;
+            if (p.hidden) return null;
+            if (!p.stat.isDir()) {
+                return new Resolution(FileType.ofMode(p.stat.mode()), null, false, new LowerRef(layer, path),
+                        List.of(), p.stat, 0);
+            }
+            List<LowerRef> lowers = new ArrayList<>();
+            Stat top = collectDirs(where, lowers);
+            return new Resolution(FileType.DIRECTORY, null, false, null, lowers, top, 0);
+        }
+        return null;
+    }
+
+    /** Collects the merged lower directories along {@code where}; returns the topmost one's stat. */
+    private Stat collectDirs(Function<Layer, String> where, List<LowerRef> out) {
+        Stat top = null;
+        for (Layer layer : layers) {
+            String path = where.apply(layer);
+            if (path == null) continue;
+            Probe p = probe(layer, path);
+            if (p == Probe.ABSENT) continue;
+            if (p.hidden || !p.stat.isDir()) break;
+            out.add(new LowerRef(layer, path));
+            if (top == null) top = p.stat;
+            if (p.opaque) break;
+            if (p.redirect != null) {
+                String target = WhiteoutFormat.resolveRedirect(p.redirect, RelPath.parent(path));
+                int below = layer.depth();
+                Function<Layer, String> prev = where;
+                where = l -> l.depth() > below ? target : prev.apply(l);
+            }
+        }
+        return top;
+    }
+
+    private static Function<Layer, String> inParent(List<LowerRef> parentLowers, String name) {
+        if (parentLowers.isEmpty()) return l -> null;
+        return l -> {
+            for (LowerRef r : parentLowers) {
+                if (r.layer() == l) return RelPath.join(r.path(), name);
+            }
+            return null;
+        };
+    }
+
+    /** Layer paths for an upper entry carrying a redirect. */
+    private Function<Layer, String> redirected(String redirect, List<LowerRef> parentLowers) {
+        if (redirect.startsWith("/")) {
+            String target = WhiteoutFormat.resolveRedirect(redirect, "");
+            return l -> target;
+        }
+        return inParent(parentLowers, redirect);
+    }
+
+    /** What one layer holds at one path. */
+    private record Probe(Stat stat, boolean hidden, boolean opaque, String redirect) {
+        static final Probe ABSENT = new Probe(null, false, false, null);
+        static final Probe WHITEOUT = new Probe(null, true, false, null);
+    }
+
+    private static Probe probe(Layer layer, String path) {
+        int dir;
+        try {
+            dir = Beneath.openDir(layer.rootFd(), RelPath.parent(path));
+        } catch (FsException e) {
+            if (e.errno() == Errno.ENOENT || e.errno() == Errno.ENOTDIR || e.errno() == Errno.ELOOP) return Probe.ABSENT;
+            throw e;
+        }
+        try {
+            String name = RelPath.name(path);
+            Stat st = Posix.fstatatOrNull(dir, name, Posix.AT_SYMLINK_NOFOLLOW);
+            if (st == null || WhiteoutFormat.isMarkerName(name)) {
+                return WhiteoutFormat.ociWhiteoutExists(dir, name) ? Probe.WHITEOUT : Probe.ABSENT;
+            }
+            if (WhiteoutFormat.isWhiteout(st)) return Probe.WHITEOUT;
+            if (!st.isDir()) return new Probe(st, false, false, null);
+            return new Probe(st, false, WhiteoutFormat.isOpaque(dir, name), WhiteoutFormat.redirect(dir, name));
+        } finally {
+            Posix.close(dir);
+        }
+    }
+}

@@ -1,0 +1,918 @@
+package io.lamina.fs;
+
+import io.lamina.sys.Posix;
+import io.lamina.sys.Stat;
+import io.lamina.sys.StatFsInfo;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * lamina's engine: the merged view of a stack of lower layers and one upper, inode-based.
+ *
+ * <p>Locking, first step: one lock ({@link #lock}) serializes every call that reads or changes the
+ * tree of nodes or the layout of the upper. Reads and writes of file data through an open handle
+ * take it only when the handle must move to a copied-up file, so data transfer runs in parallel.
+ */
+final class Union implements InodeFs {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final List<Layer> layers;
+    private final Upper upper;
+    private final Resolver resolver;
+    private final CopyUp copyUp;
+    private final InodeNumbers inos;
+    private final DirListing listing;
+    private final Handles handles = new Handles();
+    private final Map<Long, Node> nodes = new HashMap<>();
+    private final Node root;
+    private long nextNodeId = ROOT + 1;
+
+    Union(List<Layer> layers, Upper upper, CopyUp.Faults faults) {
+        this.layers = layers;
+        this.upper = upper;
+        this.resolver = new Resolver(layers, upper.rootFd);
+        this.copyUp = new CopyUp(upper, faults);
+        this.inos = new InodeNumbers(upper.dev, layers);
+        this.listing = new DirListing(upper, inos);
+        Stat rootStat = Posix.fstat(upper.rootFd);
+        this.root = new Node(ROOT, FileType.DIRECTORY, inos.of(rootStat.dev(), rootStat.ino()), null, "");
+        root.inUpper = true;
+        root.lowerDirs = rootLowers();
+        root.lookups = 1;
+        nodes.put(ROOT, root);
+    }
+
+    /** The root directories of the lower layers that merge under the root, down to an opaque one. */
+    private List<LowerRef> rootLowers() {
+        List<LowerRef> out = new ArrayList<>();
+        for (Layer l : layers) {
+            out.add(new LowerRef(l, ""));
+            if (WhiteoutFormat.isOpaque(l.rootFd(), "")) break;
+        }
+        return List.copyOf(out);
+    }
+
+    // ---- lookup and attributes ----------------------------------------------------------------
+
+    @Override
+    public Entry lookup(long parent, String name) {
+        lock.lock();
+        try {
+            Node p = dir(parent);
+            RelPath.checkName(name);
+            Node child = child(p, name);
+            if (child == null) return null;
+            child.lookups++;
+            return new Entry(child.nodeId, attr(child));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void forget(long nodeId, long count) {
+        lock.lock();
+        try {
+            Node n = nodes.get(nodeId);
+            if (n == null || n == root) return;
+            n.lookups -= count;
+            release(n);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Frees a node nobody refers to any more, and then its parent if that was all it had. */
+    private void release(Node n) {
+        while (n != root && n.lookups <= 0 && n.children.isEmpty() && n.opens == 0) {
+            nodes.remove(n.nodeId);
+            Node p = n.parent;
+            if (p.children.get(n.name) == n) p.children.remove(n.name);
+            n = p;
+        }
+    }
+
+    @Override
+    public Attr getattr(long nodeId) {
+        lock.lock();
+        try {
+            return attr(node(nodeId));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The live child {@code name} of {@code p}, resolving it from the layers the first time. */
+    private Node child(Node p, String name) {
+        if (p.unlinked) return null;
+        Node c = p.children.get(name);
+        if (c != null) return c;
+        Resolution r = resolver.resolve(p.inUpper ? p.upperPath() : null, p.lowerDirs, name);
+        if (r == null) return null;
+        c = new Node(nextNodeId++, r.type(), inoOf(r), p, name);
+        c.locate(r);
+        nodes.put(c.nodeId, c);
+        p.children.put(name, c);
+        return c;
+    }
+
+    private long inoOf(Resolution r) {
+        if (r.origin() != 0) return r.origin();
+        Stat s = r.lowerStat() != null ? r.lowerStat() : r.upper();
+        return inos.of(s.dev(), s.ino());
+    }
+
+    private Attr attr(Node n) {
+        Stat st;
+        long nlink;
+        if (n.unlinked && !n.isDir()) {
+            Handles.File h = handles.anyOpen(n);
+            if (h == null) throw new FsException(Errno.ENOENT, n.displayPath() + " was removed");
+            st = Posix.fstat(h.fd);
+            nlink = st.nlink();
+        } else {
+            st = realStat(n);
+            nlink = nlink(n, st);
+        }
+        long blocks = st.blocks();
+        if (n.metacopy) {
+            Stat data = Beneath.statOrNull(n.lower.layer().rootFd(), n.lower.path());
+            if (data != null) blocks = data.blocks();
+        }
+        return new Attr(n.ino, st.mode(), nlink, st.uid(), st.gid(), st.rdev(), st.size(), blocks,
+                (int) st.blksize(), st.atimeSec(), (int) st.atimeNsec(), st.mtimeSec(), (int) st.mtimeNsec(),
+                st.ctimeSec(), (int) st.ctimeNsec());
+    }
+
+    /** The stat of the real entry that describes {@code n} now. */
+    private Stat realStat(Node n) {
+        Stat st;
+        if (n.inUpper) {
+            st = Beneath.statOrNull(upper.rootFd, n.upperPath());
+        } else {
+            Stat idx = copyUp.indexed(copyUp.indexKey(n));
+            if (idx != null) return idx;
+            LowerRef l = n.isDir() ? n.lowerDirs.get(0) : n.lower;
+            st = Beneath.statOrNull(l.layer().rootFd(), l.path());
+        }
+        if (st == null) throw new FsException(Errno.ESTALE, n.displayPath() + " vanished from its layer");
+        return st;
+    }
+
+    /** st_nlink as the kernel's overlayfs (with index=on) reports it. */
+    private long nlink(Node n, Stat st) {
+        if (n.isDir()) {
+            boolean merged = n.inUpper ? !n.lowerDirs.isEmpty() : n.lowerDirs.size() > 1;
+            return merged ? 1 : st.nlink();
+        }
+        String key = n.inUpper ? upperIndexKey(n) : copyUp.indexKey(n);
+        if (key == null) return st.nlink();
+        Stat idx = copyUp.indexed(key);
+        if (idx == null) return st.nlink();
+        return idx.nlink() - 1 + copyUp.lowerLinks(key);
+    }
+
+    /** The index key of an upper file that was copied up from a hardlinked lower file, or null. */
+    private String upperIndexKey(Node n) {
+        byte[] v;
+        try (EntryRef e = EntryRef.open(upper.rootFd, n.upperPath())) {
+            v = Posix.lgetxattr(e.path(), CopyUp.INDEX_KEY_XATTR);
+        }
+        return v == null ? null : new String(v, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    private Node node(long nodeId) {
+        Node n = nodes.get(nodeId);
+        if (n == null) throw new FsException(Errno.ENOENT, "no node " + nodeId);
+        return n;
+    }
+
+    private Node dir(long nodeId) {
+        Node n = node(nodeId);
+        if (!n.isDir()) throw new FsException(Errno.ENOTDIR, n.displayPath());
+        return n;
+    }
+
+    private Node existing(Node p, String name) {
+        RelPath.checkName(name);
+        Node c = child(p, name);
+        if (c == null) throw new FsException(Errno.ENOENT, RelPath.join(p.displayPath(), name));
+        return c;
+    }
+
+    /** Whether the upper holds a whiteout at {@code name} in directory {@code p} (an upper directory). */
+    private boolean whiteoutAt(int parentFd, String name) {
+        return WhiteoutFormat.isWhiteout(Posix.fstatatOrNull(parentFd, name, Posix.AT_SYMLINK_NOFOLLOW));
+    }
+
+    private Node newChild(Node p, String name, FileType type, Stat st) {
+        Node c = new Node(nextNodeId++, type, inos.of(st.dev(), st.ino()), p, name);
+        c.inUpper = true;
+        c.lookups = 1;
+        nodes.put(c.nodeId, c);
+        p.children.put(name, c);
+        return c;
+    }
+
+    /** Detaches {@code c} from the tree after its name went away. */
+    private void unlinkNode(Node c) {
+        c.unlinked = true;
+        if (c.parent.children.get(c.name) == c) c.parent.children.remove(c.name);
+    }
+
+    /**
+     * Creates a new upper entry {@code name} in {@code p} with {@code make} (which creates it under
+     * the name it is given inside the directory fd it is given), atomically replacing a whiteout if
+     * one is there. A directory replacing a whiteout is made opaque: what the layers below held
+     * under that name stays hidden.
+     */
+    private Entry createEntry(Node p, String name, FileType type, int mode, Caller caller, Maker make) {
+        RelPath.checkName(name);
+        if (child(p, name) != null) throw new FsException(Errno.EEXIST, RelPath.join(p.displayPath(), name));
+        copyUp.ensureUpper(p, false);
+        int dirFd = Beneath.openDir(upper.rootFd, p.upperPath());
+        try {
+            if (!whiteoutAt(dirFd, name)) {
+                make.make(dirFd, name);
+                setOwnerAndMode(dirFd, name, type, mode, caller);
+            } else {
+                String tmp = upper.tempName();
+                try {
+                    make.make(upper.tempFd, tmp);
+                    setOwnerAndMode(upper.tempFd, tmp, type, mode, caller);
+                    if (type == FileType.DIRECTORY) {
+                        int d = Beneath.openDirForReading(upper.tempFd, tmp);
+                        try {
+                            WhiteoutFormat.markOpaque(d);
+                        } finally {
+                            Posix.close(d);
+                        }
+                        Posix.renameat2(upper.tempFd, tmp, dirFd, name, Posix.RENAME_EXCHANGE);
+                    } else {
+                        Posix.renameat2(upper.tempFd, tmp, dirFd, name, 0);
+                    }
+                } finally {
+                    upper.discardTemp(tmp);
+                }
+            }
+            Stat st = Posix.fstatat(dirFd, name, Posix.AT_SYMLINK_NOFOLLOW);
+            Node c = newChild(p, name, type, st);
+            return new Entry(c.nodeId, attr(c));
+        } finally {
+            Posix.close(dirFd);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Maker {
+        void make(int dirFd, String name);
+    }
+
+    private static void setOwnerAndMode(int dirFd, String name, FileType type, int mode, Caller caller) {
+        Posix.fchownat(dirFd, name, caller.uid(), caller.gid(), Posix.AT_SYMLINK_NOFOLLOW);
+        // Set the mode explicitly: the daemon's umask must not change what the caller asked for.
+        if (type != FileType.SYMLINK) Posix.fchmodat(dirFd, name, mode & 07777, Posix.AT_SYMLINK_NOFOLLOW);
+    }
+
+    // ---- creating ------------------------------------------------------------------------------
+
+    @Override
+    public Entry mknod(long parent, String name, int mode, long rdev, Caller caller) {
+        lock.lock();
+        try {
+            FileType type = FileType.ofMode(mode);
+            if (type == FileType.DIRECTORY || type == FileType.SYMLINK) throw new FsException(Errno.EINVAL, name);
+            return createEntry(dir(parent), name, type, mode, caller,
+                    (fd, n) -> Posix.mknodat(fd, n, (mode & FileType.S_IFMT) | 0600, rdev));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Entry mkdir(long parent, String name, int mode, Caller caller) {
+        lock.lock();
+        try {
+            return createEntry(dir(parent), name, FileType.DIRECTORY, mode, caller, (fd, n) -> Posix.mkdirat(fd, n, 0700));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Entry symlink(long parent, String name, String target, Caller caller) {
+        lock.lock();
+        try {
+            return createEntry(dir(parent), name, FileType.SYMLINK, 0777, caller, (fd, n) -> Posix.symlinkat(target, fd, n));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Created create(long parent, String name, int mode, int flags, Caller caller) {
+        lock.lock();
+        try {
+            Node p = dir(parent);
+            RelPath.checkName(name);
+            Node existing = child(p, name);
+            if (existing != null) {
+                if ((flags & Posix.O_EXCL) != 0) throw new FsException(Errno.EEXIST, RelPath.join(p.displayPath(), name));
+                existing.lookups++;
+                return new Created(new Entry(existing.nodeId, attr(existing)), openLocked(existing, flags));
+            }
+            Entry e = createEntry(p, name, FileType.REGULAR, mode, caller,
+                    (fd, n) -> Posix.close(Posix.openat(fd, n, Posix.O_CREAT | Posix.O_EXCL | Posix.O_WRONLY | Posix.O_NOFOLLOW, 0600)));
+            return new Created(e, openLocked(node(e.nodeId()), flags & ~Posix.O_TRUNC));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Entry link(long nodeId, long newParent, String newName) {
+        lock.lock();
+        try {
+            Node src = node(nodeId);
+            if (src.isDir()) throw new FsException(Errno.EPERM, "hard link to directory " + src.displayPath());
+            if (src.unlinked) throw new FsException(Errno.ENOENT, src.displayPath());
+            Node np = dir(newParent);
+            RelPath.checkName(newName);
+            if (child(np, newName) != null) throw new FsException(Errno.EEXIST, RelPath.join(np.displayPath(), newName));
+            copyUp.ensureUpper(src, false);
+            copyUp.ensureUpper(np, false);
+            int srcDir = Beneath.openDir(upper.rootFd, src.parent.upperPath());
+            int dstDir = Beneath.openDir(upper.rootFd, np.upperPath());
+            try {
+                if (whiteoutAt(dstDir, newName)) {
+                    String tmp = upper.tempName();
+                    Posix.linkat(srcDir, src.name, upper.tempFd, tmp, 0);
+                    Posix.renameat2(upper.tempFd, tmp, dstDir, newName, 0);
+                } else {
+                    Posix.linkat(srcDir, src.name, dstDir, newName, 0);
+                }
+            } finally {
+                Posix.close(srcDir);
+                Posix.close(dstDir);
+            }
+            Node c = new Node(nextNodeId++, src.type, src.ino, np, newName);
+            c.inUpper = true;
+            c.metacopy = src.metacopy;
+            c.lower = src.lower;
+            c.lookups = 1;
+            nodes.put(c.nodeId, c);
+            np.children.put(newName, c);
+            return new Entry(c.nodeId, attr(c));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- removing ------------------------------------------------------------------------------
+
+    @Override
+    public void unlink(long parent, String name) {
+        lock.lock();
+        try {
+            Node p = dir(parent);
+            Node c = existing(p, name);
+            if (c.isDir()) throw new FsException(Errno.EISDIR, c.displayPath());
+            String key = c.inUpper ? null : copyUp.indexKey(c);
+            if (key != null) {
+                copyUp.ensureIndexed(c);
+                copyUp.dropLowerLink(key);
+            }
+            remove(p, c);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void rmdir(long parent, String name) {
+        lock.lock();
+        try {
+            Node p = dir(parent);
+            Node c = existing(p, name);
+            if (!c.isDir()) throw new FsException(Errno.ENOTDIR, c.displayPath());
+            if (!listing.list(c).isEmpty()) throw new FsException(Errno.ENOTEMPTY, c.displayPath());
+            remove(p, c);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Removes {@code c} from {@code p}: its upper entry goes (moved to the work directory and
+     * deleted there, so a directory full of whiteouts goes too), and a whiteout takes its place when
+     * a lower layer has the name.
+     */
+    private void remove(Node p, Node c) {
+        boolean below = resolver.existsBelow(p.lowerDirs, c.name);
+        copyUp.ensureUpper(p, false);
+        int dirFd = Beneath.openDir(upper.rootFd, p.upperPath());
+        try {
+            if (c.inUpper) {
+                String tmp = upper.tempName();
+                Posix.renameat2(dirFd, c.name, upper.tempFd, tmp, below ? Posix.RENAME_WHITEOUT : 0);
+                upper.discardTemp(tmp);
+            } else if (below) {
+                WhiteoutFormat.makeWhiteout(dirFd, c.name);
+            }
+        } finally {
+            Posix.close(dirFd);
+        }
+        unlinkNode(c);
+    }
+
+    // ---- rename --------------------------------------------------------------------------------
+
+    @Override
+    public void rename(long parent, String name, long newParent, String newName, int flags) {
+        lock.lock();
+        try {
+            if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) != 0
+                    || flags == (RENAME_NOREPLACE | RENAME_EXCHANGE)) {
+                throw new FsException(Errno.EINVAL, "rename flags " + flags);
+            }
+            Node p = dir(parent);
+            Node np = dir(newParent);
+            Node src = existing(p, name);
+            RelPath.checkName(newName);
+            Node dst = child(np, newName);
+            if (src == dst) return;
+            boolean exchange = (flags & RENAME_EXCHANGE) != 0;
+            if (exchange && dst == null) throw new FsException(Errno.ENOENT, RelPath.join(np.displayPath(), newName));
+            if ((flags & RENAME_NOREPLACE) != 0 && dst != null) throw new FsException(Errno.EEXIST, dst.displayPath());
+            if (src.isDir() && isAncestor(src, np)) throw new FsException(Errno.EINVAL, "moving " + src.displayPath() + " into itself");
+            if (exchange && dst.isDir() && isAncestor(dst, p)) throw new FsException(Errno.EINVAL, "moving " + dst.displayPath() + " into itself");
+            if (dst != null && !exchange) checkReplaceable(src, dst);
+
+            copyUp.ensureUpper(p, false);
+            copyUp.ensureUpper(np, false);
+            copyUp.ensureUpper(src, false);
+            if (exchange) copyUp.ensureUpper(dst, false);
+            keepLowerBinding(src, np, newName);
+            if (exchange) keepLowerBinding(dst, p, name);
+
+            int from = Beneath.openDir(upper.rootFd, p.upperPath());
+            int to = Beneath.openDir(upper.rootFd, np.upperPath());
+            try {
+                if (exchange) {
+                    Posix.renameat2(from, name, to, newName, Posix.RENAME_EXCHANGE);
+                } else {
+                    if (dst != null && dst.isDir() && dst.inUpper) clearAway(to, newName);
+                    boolean below = resolver.existsBelow(p.lowerDirs, name);
+                    Posix.renameat2(from, name, to, newName, below ? Posix.RENAME_WHITEOUT : 0);
+                }
+            } finally {
+                Posix.close(from);
+                Posix.close(to);
+            }
+            if (dst != null && !exchange) unlinkNode(dst);
+            move(src, np, newName);
+            if (exchange) move(dst, p, name);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean isAncestor(Node a, Node n) {
+        for (Node x = n; x != null; x = x.parent) {
+            if (x == a) return true;
+        }
+        return false;
+    }
+
+    private void checkReplaceable(Node src, Node dst) {
+        if (src.isDir() && !dst.isDir()) throw new FsException(Errno.ENOTDIR, dst.displayPath());
+        if (!src.isDir() && dst.isDir()) throw new FsException(Errno.EISDIR, dst.displayPath());
+        if (dst.isDir() && !listing.list(dst).isEmpty()) throw new FsException(Errno.ENOTEMPTY, dst.displayPath());
+    }
+
+    /**
+     * Before a directory moves to {@code newName} in {@code np}: a directory with lower parts gets
+     * an absolute redirect to them (so it keeps them wherever it goes); a pure upper directory that
+     * lands where a lower layer has the name is made opaque (so it does not merge with that).
+     */
+    private void keepLowerBinding(Node d, Node np, String newName) {
+        if (!d.isDir()) return;
+        int fd = Beneath.openDirForReading(upper.rootFd, d.upperPath());
+        try {
+            if (!d.lowerDirs.isEmpty()) {
+                Posix.fsetxattr(fd, WhiteoutFormat.REDIRECT_XATTR,
+                        WhiteoutFormat.absoluteRedirect(d.lowerDirs.get(0).path()), 0);
+            } else if (resolver.existsBelow(np.lowerDirs, newName)) {
+                WhiteoutFormat.markOpaque(fd);
+            }
+        } finally {
+            Posix.close(fd);
+        }
+    }
+
+    /** Moves an upper directory (empty in the merged view, maybe full of whiteouts) out of the way. */
+    private void clearAway(int dirFd, String name) {
+        String tmp = upper.tempName();
+        Posix.renameat2(dirFd, name, upper.tempFd, tmp, 0);
+        upper.discardTemp(tmp);
+    }
+
+    private static void move(Node n, Node np, String newName) {
+        if (n.parent.children.get(n.name) == n) n.parent.children.remove(n.name);
+        n.parent = np;
+        n.name = newName;
+        np.children.put(newName, n);
+    }
+
+    // ---- attributes ----------------------------------------------------------------------------
+
+    @Override
+    public Attr setattr(long nodeId, SetAttr ch, long fh, Caller caller) {
+        lock.lock();
+        try {
+            Node n = node(nodeId);
+            Handles.File h = handles.fileOrNull(fh);
+            if (n.unlinked) {
+                if (h == null) h = handles.anyOpen(n);
+                if (h == null) throw new FsException(Errno.ENOENT, n.displayPath());
+                applyToFd(h.fd, ch);
+                return attr(n);
+            }
+            if (ch.size() != null) {
+                if (n.isDir()) throw new FsException(Errno.EISDIR, n.displayPath());
+                if (n.type != FileType.REGULAR) throw new FsException(Errno.EINVAL, n.displayPath());
+                copyUp.ensureUpper(n, true);
+                int fd = Beneath.open(upper.rootFd, n.upperPath(), Posix.O_WRONLY, 0);
+                try {
+                    Posix.ftruncate(fd, ch.size());
+                } finally {
+                    Posix.close(fd);
+                }
+            }
+            if (ch.mode() != null || ch.uid() != null || ch.gid() != null || ch.atimeNs() != null || ch.mtimeNs() != null) {
+                copyUp.ensureUpper(n, false);
+                int dirFd = Beneath.openDir(upper.rootFd, n.parent == null ? "" : n.parent.upperPath());
+                String name = n.parent == null ? "." : n.name;
+                try {
+                    if (ch.uid() != null || ch.gid() != null) {
+                        Posix.fchownat(dirFd, name, ch.uid() == null ? -1 : ch.uid(), ch.gid() == null ? -1 : ch.gid(),
+                                Posix.AT_SYMLINK_NOFOLLOW);
+                    }
+                    if (ch.mode() != null && n.type != FileType.SYMLINK) {
+                        Posix.fchmodat(dirFd, name, ch.mode() & 07777, Posix.AT_SYMLINK_NOFOLLOW);
+                    }
+                    if (ch.atimeNs() != null || ch.mtimeNs() != null) {
+                        long[] a = timespec(ch.atimeNs());
+                        long[] m = timespec(ch.mtimeNs());
+                        Posix.utimensat(dirFd, name, a[0], a[1], m[0], m[1], Posix.AT_SYMLINK_NOFOLLOW);
+                    }
+                } finally {
+                    Posix.close(dirFd);
+                }
+            }
+            return attr(n);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void applyToFd(int fd, SetAttr ch) {
+        if (ch.size() != null) Posix.ftruncate(fd, ch.size());
+        if (ch.uid() != null || ch.gid() != null) Posix.fchown(fd, ch.uid() == null ? -1 : ch.uid(), ch.gid() == null ? -1 : ch.gid());
+        if (ch.mode() != null) Posix.fchmod(fd, ch.mode() & 07777);
+        if (ch.atimeNs() != null || ch.mtimeNs() != null) {
+            long[] a = timespec(ch.atimeNs());
+            long[] m = timespec(ch.mtimeNs());
+            Posix.futimens(fd, a[0], a[1], m[0], m[1]);
+        }
+    }
+
+    private static long[] timespec(Long ns) {
+        if (ns == null) return new long[] {0, Posix.UTIME_OMIT};
+        if (ns == SetAttr.NOW) return new long[] {0, Posix.UTIME_NOW};
+        return new long[] {Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L)};
+    }
+
+    @Override
+    public String readlink(long nodeId) {
+        lock.lock();
+        try {
+            Node n = node(nodeId);
+            if (n.type != FileType.SYMLINK) throw new FsException(Errno.EINVAL, n.displayPath() + " is not a symlink");
+            int root = n.inUpper ? upper.rootFd : n.lower.layer().rootFd();
+            String path = n.inUpper ? n.upperPath() : n.lower.path();
+            int dir = Beneath.openDir(root, RelPath.parent(path));
+            try {
+                return Posix.readlinkat(dir, RelPath.name(path));
+            } finally {
+                Posix.close(dir);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- open files ----------------------------------------------------------------------------
+
+    @Override
+    public long open(long nodeId, int flags) {
+        lock.lock();
+        try {
+            return openLocked(node(nodeId), flags);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long openLocked(Node n, int flags) {
+        if (n.isDir()) throw new FsException(Errno.EISDIR, n.displayPath());
+        if (n.type == FileType.SYMLINK) throw new FsException(Errno.ELOOP, n.displayPath());
+        if (n.type != FileType.REGULAR) throw new FsException(Errno.ENXIO, n.displayPath() + " is not a regular file");
+        boolean write = (flags & Posix.O_ACCMODE) != Posix.O_RDONLY || (flags & Posix.O_TRUNC) != 0;
+        if (write) copyUp.ensureUpper(n, true);
+        int realFlags = flags & (Posix.O_ACCMODE | Posix.O_APPEND | Posix.O_TRUNC);
+        Handles.File h = new Handles.File(n, flags, openData(n, realFlags), dataOnUpper(n));
+        n.opens++;
+        return handles.add(h);
+    }
+
+    private static boolean dataOnUpper(Node n) {
+        return n.inUpper && !n.metacopy;
+    }
+
+    /** Opens the real file holding {@code n}'s data now. */
+    private int openData(Node n, int flags) {
+        if (dataOnUpper(n)) return Beneath.open(upper.rootFd, n.upperPath(), flags, 0);
+        String key = copyUp.indexKey(n);
+        if (key != null && copyUp.indexed(key) != null) {
+            return Posix.openat(upper.indexFd, key, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
+        }
+        return Beneath.open(n.lower.layer().rootFd(), n.lower.path(), Posix.O_RDONLY, 0);
+    }
+
+    /** The handle's descriptor, moved to the upper file if the node was copied up since open. */
+    private int dataFd(Handles.File h) {
+        if (h.onUpper || !dataOnUpper(h.node) || h.node.unlinked) return h.fd;
+        lock.lock();
+        try {
+            if (!h.onUpper && dataOnUpper(h.node) && !h.node.unlinked) {
+                int fd = openData(h.node, Posix.O_RDONLY);
+                synchronized (h.retired) {
+                    h.retired.add(h.fd);
+                }
+                h.fd = fd;
+                h.onUpper = true;
+            }
+            return h.fd;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int read(long fh, long offset, ByteBuffer dst) {
+        Handles.File h = handles.file(fh);
+        if ((h.flags & Posix.O_ACCMODE) == Posix.O_WRONLY) throw new FsException(Errno.EBADF, "not open for reading");
+        return Posix.pread(dataFd(h), dst, offset);
+    }
+
+    @Override
+    public int write(long fh, long offset, ByteBuffer src) {
+        Handles.File h = handles.file(fh);
+        if (!h.writable) throw new FsException(Errno.EBADF, "not open for writing");
+        return Posix.pwrite(h.fd, src, offset);
+    }
+
+    @Override
+    public void flush(long fh) {
+        handles.file(fh);
+    }
+
+    @Override
+    public void release(long fh) {
+        lock.lock();
+        try {
+            Handles.File h = handles.removeFile(fh);
+            Posix.closeQuietly(h.fd);
+            synchronized (h.retired) {
+                h.retired.forEach(Posix::closeQuietly);
+            }
+            h.node.opens--;
+            release(h.node);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void fsync(long fh, boolean dataOnly) {
+        Handles.File h = handles.file(fh);
+        if (upper.isVolatile || !h.onUpper) return;
+        if (dataOnly) Posix.fdatasync(h.fd);
+        else Posix.fsync(h.fd);
+    }
+
+    @Override
+    public void fallocate(long fh, int mode, long offset, long length) {
+        Handles.File h = handles.file(fh);
+        if (!h.writable) throw new FsException(Errno.EBADF, "not open for writing");
+        Posix.fallocate(h.fd, mode, offset, length);
+    }
+
+    @Override
+    public long lseek(long fh, long offset, int whence) {
+        Handles.File h = handles.file(fh);
+        return Posix.lseek(dataFd(h), offset, whence);
+    }
+
+    // ---- directories ---------------------------------------------------------------------------
+
+    @Override
+    public long opendir(long nodeId) {
+        lock.lock();
+        try {
+            Node n = dir(nodeId);
+            List<DirEntry> entries = n.unlinked ? List.of() : listing.list(n);
+            n.opens++;
+            return handles.add(new Handles.Dir(n, entries));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<DirEntry> readdir(long dh, long offset, int max) {
+        Handles.Dir d = handles.dir(dh);
+        List<DirEntry> out = new ArrayList<>(Math.min(max, d.entries().size() + 2));
+        Node n = d.node();
+        for (long i = offset; i < d.entries().size() + 2 && out.size() < max; i++) {
+            if (i == 0) out.add(new DirEntry(".", n.ino, FileType.DIRECTORY, 1));
+            else if (i == 1) out.add(new DirEntry("..", (n.parent == null ? n : n.parent).ino, FileType.DIRECTORY, 2));
+            else out.add(d.entries().get((int) (i - 2)));
+        }
+        return out;
+    }
+
+    @Override
+    public void releasedir(long dh) {
+        lock.lock();
+        try {
+            Handles.Dir d = handles.dir(dh);
+            handles.removeDir(dh);
+            d.node().opens--;
+            release(d.node());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void fsyncdir(long dh, boolean dataOnly) {
+        Handles.Dir d = handles.dir(dh);
+        if (upper.isVolatile || !d.node().inUpper) return;
+        lock.lock();
+        try {
+            int fd = Beneath.openDirForReading(upper.rootFd, d.node().upperPath());
+            try {
+                Posix.fsync(fd);
+            } finally {
+                Posix.close(fd);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- xattrs --------------------------------------------------------------------------------
+
+    @Override
+    public byte[] getxattr(long nodeId, String name) {
+        lock.lock();
+        try {
+            Node n = node(nodeId);
+            if (WhiteoutFormat.isPrivateXattr(name)) throw new FsException(Errno.ENODATA, name);
+            byte[] v;
+            try (EntryRef e = xattrTarget(n)) {
+                v = Posix.lgetxattr(e.path(), name);
+            }
+            if (v == null) throw new FsException(Errno.ENODATA, name + " on " + n.displayPath());
+            return v;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<String> listxattr(long nodeId) {
+        lock.lock();
+        try {
+            Node n = node(nodeId);
+            List<String> out = new ArrayList<>();
+            try (EntryRef e = xattrTarget(n)) {
+                for (String x : Posix.llistxattr(e.path())) {
+                    if (!WhiteoutFormat.isPrivateXattr(x)) out.add(x);
+                }
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void setxattr(long nodeId, String name, byte[] value, int flags) {
+        lock.lock();
+        try {
+            Node n = node(nodeId);
+            if (WhiteoutFormat.isPrivateXattr(name)) throw new FsException(Errno.EPERM, name + " belongs to the union");
+            copyUp.ensureUpper(n, false);
+            try (EntryRef e = xattrTarget(n)) {
+                Posix.lsetxattr(e.path(), name, value, flags);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void removexattr(long nodeId, String name) {
+        lock.lock();
+        try {
+            Node n = node(nodeId);
+            if (WhiteoutFormat.isPrivateXattr(name)) throw new FsException(Errno.EPERM, name + " belongs to the union");
+            if (!n.inUpper) {
+                try (EntryRef e = xattrTarget(n)) {
+                    if (Posix.lgetxattr(e.path(), name) == null) throw new FsException(Errno.ENODATA, name + " on " + n.displayPath());
+                }
+            }
+            copyUp.ensureUpper(n, false);
+            try (EntryRef e = xattrTarget(n)) {
+                Posix.lremovexattr(e.path(), name);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The real entry of {@code n} for the l*xattr calls: its parent directory opened beneath the
+     * layer root (no symlink followed on the way), then the last component, not followed either.
+     */
+    private EntryRef xattrTarget(Node n) {
+        if (n.unlinked) throw new FsException(Errno.ENOENT, n.displayPath());
+        int root;
+        String path;
+        if (n.inUpper) {
+            root = upper.rootFd;
+            path = n.upperPath();
+        } else {
+            LowerRef l = n.isDir() ? n.lowerDirs.get(0) : n.lower;
+            root = l.layer().rootFd();
+            path = l.path();
+        }
+        return EntryRef.open(root, path);
+    }
+
+    // ---- the rest ------------------------------------------------------------------------------
+
+    @Override
+    public StatFs statfs() {
+        StatFsInfo s = Posix.fstatfs(upper.rootFd);
+        return new StatFs(s.blocks(), s.bfree(), s.bavail(), s.files(), s.ffree(), (int) s.bsize(),
+                (int) s.namelen(), (int) s.frsize());
+    }
+
+    @Override
+    public void access(long nodeId, int mask, Caller caller) {
+        Attr a = getattr(nodeId);
+        if (mask == 0) return;
+        int perm = a.mode();
+        if (caller.uid() == 0) {
+            boolean anyExec = (perm & 0111) != 0 || a.type() == FileType.DIRECTORY;
+            if ((mask & 1) != 0 && !anyExec) throw new FsException(Errno.EACCES, "no execute bit");
+            return;
+        }
+        int bits = caller.uid() == a.uid() ? (perm >> 6) & 7 : caller.gid() == a.gid() ? (perm >> 3) & 7 : perm & 7;
+        if ((bits & mask) != mask) throw new FsException(Errno.EACCES, "mode " + Integer.toOctalString(perm & 07777));
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            for (Handles.File h : handles.openFiles()) {
+                Posix.closeQuietly(h.fd);
+            }
+            layers.forEach(Layer::close);
+            upper.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
