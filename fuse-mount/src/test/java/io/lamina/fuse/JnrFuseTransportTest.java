@@ -22,16 +22,16 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The jnr-fuse transport over a real mount of {@link MemFs}, driven through java.nio. */
+/** The jnr-fuse transport over a real mount of {@link CountingMemFs}, driven through java.nio. */
 class JnrFuseTransportTest {
-    private MemFs fs;
+    private CountingMemFs fs;
     private Path mnt;
     private FuseTransport.Mounted mounted;
 
     @BeforeEach
     void mount() throws IOException {
         FusePrereqs.requireLibfuse2();
-        fs = new MemFs();
+        fs = new CountingMemFs();
         mnt = Files.createDirectory(FusePrereqs.tempDir("jnr").resolve("mnt"));
         mounted = new JnrFuseTransport().mount(fs, mnt, new MountOptions("lamina-test", false, 4, false));
     }

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PathTableTest {
-    private final MemFs fs = new MemFs();
+    private final CountingMemFs fs = new CountingMemFs();
     private final long a = fs.mkdir(InodeFs.ROOT, "a", 0755, Caller.ROOT).nodeId();
     private final long b = fs.mkdir(a, "b", 0755, Caller.ROOT).nodeId();
     private final long f = fs.create(b, "f", 0644, 2, Caller.ROOT).entry().nodeId();

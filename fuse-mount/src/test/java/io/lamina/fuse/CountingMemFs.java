@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * (every method is synchronized): it is test code. It counts lookups so tests can check that a
  * transport gives back every count it took.
  */
-final class MemFs implements InodeFs {
+final class CountingMemFs implements InodeFs {
     private static final int O_ACCMODE = 3, O_CREAT = 0100, O_EXCL = 0200, O_TRUNC = 01000, O_APPEND = 02000;
 
     private static final class Node {
@@ -60,7 +60,7 @@ final class MemFs implements InodeFs {
     private final Map<Long, List<DirEntry>> dirs = new HashMap<>();
     private long nextId = ROOT, nextHandle = 1;
 
-    MemFs() {
+    CountingMemFs() {
         Node root = alloc(FileType.DIRECTORY, 0755, Caller.ROOT);
         root.parent = root;
     }
