@@ -85,6 +85,7 @@ final class DaemonRecord {
         if (live().isPresent()) return;
         try {
             Files.deleteIfExists(pidFile);
+            Files.deleteIfExists(logFile);
         } catch (IOException ignored) {
             // nothing to clean
         }
