@@ -103,13 +103,26 @@ class MountErrorsTest {
         assertRefused(r, 1, "lamina mount: " + missing + " is missing: load the fuse kernel module (modprobe fuse)");
     }
 
+    /** Still uid 0 (so the class path stays readable) but without the capabilities that make root. */
+    private static final List<String> UNPRIVILEGED = List.of("/usr/bin/setpriv",
+            "--bounding-set=-sys_admin,-dac_override,-dac_read_search,-fowner", "--");
+
     @Test
-    void noPermission() throws Exception {
+    void noPermissionOnTheFuseDevice() throws Exception {
         Cli.require(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
-        // Still uid 0, but without CAP_SYS_ADMIN, which mount(2) needs.
-        Cli.Result r = Cli.runInChild(List.of("/usr/bin/setpriv", "--bounding-set=-sys_admin", "--"), Map.of(),
-                mount(lower, upper, work, mnt));
-        assertRefused(r, 1, "lamina mount: permission denied: mounting needs root (CAP_SYS_ADMIN)");
+        Path dev = Files.writeString(dir.resolve("fuse-of-someone-else"), "");
+        Files.setPosixFilePermissions(dev, java.util.Set.of());
+        Files.setAttribute(dev, "unix:uid", 65534);
+        Cli.Result r = Cli.runInChild(UNPRIVILEGED, Map.of("LAMINA_FUSE_DEVICE", dev.toString()), mount(lower, upper, work, mnt));
+        assertRefused(r, 1, "lamina mount: permission denied: " + dev + " needs root or read-write access");
+    }
+
+    @Test
+    void noPermissionForATmpfsUpper() throws Exception {
+        Cli.require(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
+        Cli.Result r = Cli.runInChild(UNPRIVILEGED, Map.of(), "mount", "--lower", lower.toString(),
+                "--upper", "tmpfs:size=1m", mnt.toString());
+        assertRefused(r, 1, "lamina mount: permission denied: a tmpfs upper needs root (CAP_SYS_ADMIN)");
     }
 
     @Test

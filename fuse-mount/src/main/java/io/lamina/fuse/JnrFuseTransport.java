@@ -3,6 +3,7 @@ package io.lamina.fuse;
 import io.lamina.fs.Errno;
 import io.lamina.fs.FsException;
 import io.lamina.fs.InodeFs;
+import io.lamina.sys.Posix;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,8 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>libfuse runs with {@code use_ino,readdir_ino} (users see the engine's st_ino),
  * {@code hard_remove} (no {@code .fuse_hidden} files), {@code default_permissions,allow_other}
  * (the kernel checks modes; the engine runs with the mounter's rights), {@code nonempty}
- * (overlay mounts cover existing directories) and {@code subtype=lamina}, so the mount shows as
- * {@code fuse.lamina}.
+ * (overlay mounts cover existing directories), {@code suid,dev} as root (libfuse2 would add
+ * nosuid,nodev) and {@code subtype=lamina}, so the mount shows as {@code fuse.lamina}.
  */
 public final class JnrFuseTransport implements FuseTransport {
     /** How long {@link #mount} waits for the kernel to list the mount before giving up. */
@@ -58,6 +59,8 @@ public final class JnrFuseTransport implements FuseTransport {
         // libfuse2 splits -o on commas; a comma in the name would start a new option.
         String opts = "fsname=" + options.fsName().replace(',', '_') + ",subtype=lamina,big_writes,"
                 + "use_ino,readdir_ino,hard_remove,default_permissions,allow_other,nonempty"
+                // libfuse2 adds nosuid,nodev unless told otherwise; as root, mount like overlayfs does.
+                + (Posix.getuid() == 0 ? ",suid,dev" : "")
                 + (options.readOnly() ? ",ro" : "");
         a.add("-o");
         a.add(opts);

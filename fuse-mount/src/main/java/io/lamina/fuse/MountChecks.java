@@ -7,8 +7,8 @@ import java.nio.file.Path;
 
 /**
  * The preconditions of a mount, checked before anything is mounted so that each failure is one
- * clear line and leaves nothing behind. In order: the FUSE device exists; we may mount
- * (CAP_SYS_ADMIN); the mount point exists, is a directory and
+ * clear line and leaves nothing behind. In order: the FUSE device exists; we may use it (root, or
+ * read-write access; a tmpfs upper always needs root); the mount point exists, is a directory and
  * is not already a mount point; every lower layer is a directory; the upper and work directories
  * exist, are directories, are on one filesystem and neither contains the other.
  */
@@ -21,8 +21,14 @@ final class MountChecks {
         if (!Files.exists(host.fuseDevice())) {
             throw MountException.failed(host.fuseDevice() + " is missing: load the fuse kernel module (modprobe fuse)");
         }
-        // Mounting without CAP_SYS_ADMIN (fusermount3) is not supported yet: say so up front.
-        if (!host.root()) throw MountException.failed("permission denied: mounting needs root (CAP_SYS_ADMIN)");
+        if (!host.root()) {
+            // Without CAP_SYS_ADMIN the transport mounts through fusermount, which needs the
+            // device and a mount point the user may write; a private tmpfs needs mount(2) itself.
+            if (!Files.isReadable(host.fuseDevice()) || !Files.isWritable(host.fuseDevice())) {
+                throw MountException.failed("permission denied: " + host.fuseDevice() + " needs root or read-write access");
+            }
+            if (r.usesTmpfs()) throw MountException.failed("permission denied: a tmpfs upper needs root (CAP_SYS_ADMIN)");
+        }
         Path mp = r.mountpoint();
         if (MountTable.at(host.mountInfo(), realOrSelf(mp)).isPresent() || MountTable.at(host.mountInfo(), mp).isPresent()) {
             throw MountException.failed(mp + " is already a mount point (umount it first)");
