@@ -2,6 +2,7 @@ package io.lamina.fs;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * An inode-based filesystem, the face a transport (FUSE, or a test) serves. Nodes are named by
@@ -101,6 +102,19 @@ public interface InodeFs extends AutoCloseable {
 
     /** access(2): EACCES unless {@code caller} may do all of {@code mask} (R_OK=4, W_OK=2, X_OK=1; F_OK=0). */
     void access(long node, int mask, Caller caller);
+
+    /**
+     * The descriptor of the real file holding the data of open handle {@code fh}, when there is
+     * one, so that a transport may let the kernel read, write and mmap it directly (FUSE
+     * passthrough) instead of calling {@link #read}/{@link #write}. Contract: the descriptor is
+     * opened with the handle's access mode, stays owned by the engine and valid until
+     * {@link #release}{@code (fh)}; for a handle open for writing it is the file that receives
+     * the writes (so a lower file is copied up before it is handed out); it is empty whenever
+     * reads or writes of the handle must go through the engine. The default has no backing files.
+     */
+    default OptionalInt backingFd(long fh) {
+        return OptionalInt.empty();
+    }
 
     /** Unmounts the upper's private tmpfs, if any, and closes every descriptor. */
     @Override
