@@ -98,6 +98,22 @@ class MountDaemonTest {
     }
 
     @Test
+    void theDefaultTransportIsNativeAndServesTheSameUnion() throws Exception {
+        mounted.add(mnt);
+        Cli.Result r = Cli.run("mount", "-o", "lowerdir=" + l1 + ":" + l2 + ",upperdir=" + upper + ",workdir=" + work, mnt.toString());
+        assertThat(r.err()).isEmpty();
+        assertThat(r.exitCode()).isZero();
+        assertThat(Files.readString(mnt.resolve("top"))).isEqualTo("from l1");
+        assertThat(Files.readString(mnt.resolve("bottom"))).isEqualTo("only in l2");
+        Files.writeString(mnt.resolve("bottom"), "copied up");
+        ProcessHandle daemon = daemonOf(mnt).orElseThrow();
+        assertThat(Cli.run("umount", mnt.toString()).exitCode()).isZero();
+        assertThat(daemon.isAlive()).isFalse();
+        assertThat(Files.readString(upper.resolve("bottom"))).isEqualTo("copied up");
+        assertThat(Files.readString(l2.resolve("bottom"))).isEqualTo("only in l2");
+    }
+
+    @Test
     void tmpfsUpperRoundTripLeavesNothing() throws Exception {
         Cli.Result r = mount(mnt, "--lower", l1.toString(), "--lower", l2.toString(), "--upper", "tmpfs:size=16m", "--volatile");
         assertThat(r.err()).isEmpty();

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 /** The FUSE transports by the names {@code --transport} takes. */
 public final class Transports {
     private static final Map<String, Supplier<FuseTransport>> BY_NAME = new TreeMap<>(Map.of(
+            "native", NativeFuseTransport::new,
             "jnr", JnrFuseTransport::new));
 
     private Transports() {
