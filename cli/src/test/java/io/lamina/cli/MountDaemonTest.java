@@ -159,6 +159,34 @@ class MountDaemonTest {
     }
 
     @Test
+    void aForegroundMountEndsOnSigterm() throws Exception {
+        mounted.add(mnt);
+        for (String transport : List.of("jnr", "native")) {
+            List<String> cmd = new ArrayList<>(io.lamina.fuse.Launcher.currentJvm(Lamina.class.getName()));
+            cmd.addAll(List.of("mount", "--foreground", "--transport", transport, "--lower", l1.toString(),
+                    "--upper", "tmpfs:size=1m", mnt.toString()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("foreground-" + transport + ".log").toFile()).start();
+            try {
+                for (int i = 0; i < 3000 && MountTable.at(mnt).isEmpty() && p.isAlive(); i++) Thread.sleep(20);
+                assertThat(MountTable.at(mnt)).as("mounted by " + transport).isPresent();
+                assertThat(Files.readString(mnt.resolve("top"))).isEqualTo("from l1");
+                assertThat(daemonOf(mnt).map(ProcessHandle::pid)).contains(p.pid());
+                p.destroy();
+                p.waitFor();
+                assertThat(MountTable.at(mnt)).as("SIGTERM unmounts").isEmpty();
+                assertThat(daemonOf(mnt)).isEmpty();
+            } finally {
+                if (p.isAlive()) {
+                    p.destroyForcibly();
+                    p.waitFor();
+                }
+                if (MountTable.at(mnt).isPresent()) Unmount.unmountQuietly(mnt);
+            }
+        }
+    }
+
+    @Test
     void busyMountNeedsLazy() throws Exception {
         assertThat(mount(mnt, "--lower", l1.toString(), "--upper", "tmpfs:size=1m").exitCode()).isZero();
         ProcessHandle daemon = daemonOf(mnt).orElseThrow();
