@@ -165,6 +165,37 @@ class JnrFuseTransportTest {
     }
 
     @Test
+    void concurrentChangesKeepPathsAndCountsStraight() throws Exception {
+        int threads = 4, rounds = 60;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Path own = Files.createDirectory(mnt.resolve("t" + t));
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < rounds; i++) {
+                        Path d = Files.createDirectories(own.resolve("d" + i + "/sub"));
+                        Files.writeString(d.resolve("f"), "round " + i);
+                        Path moved = own.resolve("m" + i);
+                        Files.move(own.resolve("d" + i), moved);
+                        if (!Files.readString(moved.resolve("sub/f")).equals("round " + i)) throw new AssertionError(moved);
+                        if (Files.exists(own.resolve("d" + i + "/sub/f"))) throw new AssertionError("stale " + i);
+                        Files.delete(moved.resolve("sub/f"));
+                        Files.delete(moved.resolve("sub"));
+                        Files.delete(moved);
+                        list(mnt);
+                    }
+                    return null;
+                }));
+            }
+            for (var f : done) f.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int t = 0; t < threads; t++) assertThat(list(mnt.resolve("t" + t))).isEmpty();
+    }
+
+    @Test
     void unmountFromOutsideEndsTheMount() throws Exception {
         Unmount.unmount(mnt, false);
         mounted.awaitUnmount();
