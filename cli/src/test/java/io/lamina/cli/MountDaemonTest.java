@@ -187,6 +187,7 @@ class MountDaemonTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the open channel is what keeps the mount busy
     void busyMountNeedsLazy() throws Exception {
         assertThat(mount(mnt, "--lower", l1.toString(), "--upper", "tmpfs:size=1m").exitCode()).isZero();
         ProcessHandle daemon = daemonOf(mnt).orElseThrow();

@@ -91,10 +91,13 @@ final class DaemonRecord {
         }
     }
 
-    /** The last non-blank line of the daemon's log, or null. */
-    String lastLogLine() {
+    /** The daemon's last line starting with {@code prefix}, else its last non-blank line, or null. */
+    String lastLogLine(String prefix) {
         try {
             var lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (lines.get(i).startsWith(prefix)) return lines.get(i).strip();
+            }
             for (int i = lines.size() - 1; i >= 0; i--) {
                 if (!lines.get(i).isBlank()) return lines.get(i).strip();
             }

@@ -39,6 +39,7 @@ public final class MountCommandSupport {
     private static final long DAEMON_START_MS = 120_000;
     private static final long DAEMON_EXIT_MS = 60_000;
     private static final Path SETSID = Path.of("/usr/bin/setsid");
+    private static final String PREFIX = "lamina mount: ";
 
     private final Host host;
     private final PrintWriter err;
@@ -70,6 +71,10 @@ public final class MountCommandSupport {
             return serveOrThrow(r);
         } catch (MountException e) {
             return report("mount", e);
+        } catch (RuntimeException e) {
+            // A bug: keep the trace for the log, and still end with the one line a user reads.
+            e.printStackTrace(err);
+            return report("mount", MountException.failed("unexpected error: " + e));
         }
     }
 
@@ -181,10 +186,10 @@ public final class MountCommandSupport {
         while (true) {
             if (record.live().isPresent() && MountTable.at(host.mountInfo(), r.mountpoint()).isPresent()) return 0;
             if (!p.isAlive()) {
-                String line = record.lastLogLine();
+                String line = record.lastLogLine(PREFIX);
                 if (line == null) line = "the mount daemon exited with code " + p.exitValue();
                 int code = p.exitValue() == 0 ? MountException.FAILED : p.exitValue();
-                throw new MountException(code, line.startsWith("lamina mount: ") ? line.substring(14) : line);
+                throw new MountException(code, line.startsWith(PREFIX) ? line.substring(PREFIX.length()) : line);
             }
             if (System.nanoTime() > deadline) {
                 p.destroyForcibly();
