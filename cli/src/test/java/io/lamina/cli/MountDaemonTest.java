@@ -52,6 +52,12 @@ class MountDaemonTest {
             });
             assertThat(MountTable.at(mp)).as("nothing left mounted at " + mp).isEmpty();
         }
+        try (Stream<Path> left = Files.list(Path.of(System.getenv("LAMINA_RUN_DIR"), "mounts"))) {
+            assertThat(left.filter(p -> p.toString().contains(dir.getFileName().toString())))
+                    .as("daemons clean up their pid files and logs").isEmpty();
+        } catch (java.nio.file.NoSuchFileException none) {
+            // no daemon ever started
+        }
     }
 
     private Cli.Result mount(Path mp, String... args) {
@@ -168,7 +174,10 @@ class MountDaemonTest {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("foreground-" + transport + ".log").toFile()).start();
             try {
-                for (int i = 0; i < 3000 && MountTable.at(mnt).isEmpty() && p.isAlive(); i++) Thread.sleep(20);
+                // The daemon records itself right after the mount appears: wait for both.
+                for (int i = 0; i < 3000 && (MountTable.at(mnt).isEmpty() || daemonOf(mnt).isEmpty()) && p.isAlive(); i++) {
+                    Thread.sleep(20);
+                }
                 assertThat(MountTable.at(mnt)).as("mounted by " + transport).isPresent();
                 assertThat(Files.readString(mnt.resolve("top"))).isEqualTo("from l1");
                 assertThat(daemonOf(mnt).map(ProcessHandle::pid)).contains(p.pid());

@@ -70,11 +70,14 @@ final class DaemonRecord {
         }
     }
 
-    /** Removes the record if it names {@code process} (a newer daemon may have replaced it). */
+    /** Removes the record and log if they are {@code process}'s (a newer daemon may have replaced them). */
     void removeIfOf(ProcessHandle process) {
         try {
             String s = Files.readString(pidFile, StandardCharsets.UTF_8).trim();
-            if (s.startsWith(process.pid() + " ")) Files.deleteIfExists(pidFile);
+            if (s.startsWith(process.pid() + " ")) {
+                Files.deleteIfExists(pidFile);
+                Files.deleteIfExists(logFile);
+            }
         } catch (IOException ignored) {
             // already gone
         }
