@@ -30,6 +30,20 @@ final class Beneath {
         return Posix.openat2(root, RelPath.orDot(rel), flags | Posix.O_NOFOLLOW, mode, RESOLVE);
     }
 
+    /**
+     * Opens a lower file for reading without touching its atime: reading through the union must
+     * not change a lower layer, not even its metadata. (O_NOATIME needs ownership or CAP_FOWNER;
+     * without those the open falls back to a plain read-only one.)
+     */
+    static int openForReadingQuietly(int root, String rel) {
+        try {
+            return open(root, rel, Posix.O_RDONLY | Posix.O_NOATIME, 0);
+        } catch (FsException e) {
+            if (e.errno() != Errno.EPERM) throw e;
+            return open(root, rel, Posix.O_RDONLY, 0);
+        }
+    }
+
     /** lstat of {@code rel}, or null when it (or a directory on the way) does not exist. */
     static Stat statOrNull(int root, String rel) {
         if (rel.isEmpty()) return Posix.fstat(root);

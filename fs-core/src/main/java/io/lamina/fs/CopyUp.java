@@ -3,18 +3,20 @@ package io.lamina.fs;
 import io.lamina.sys.Posix;
 import io.lamina.sys.Stat;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
  * The only code that copies from a lower layer to the upper. Every copy is built in the work
  * directory and renamed into place, so a failure at any step leaves the upper as it was (and never
  * touches the lower). Regular files are copied metadata-only when the caller does not need the data
- * (the upper file is then sparse and marked {@code trusted.overlay.metacopy}, with an absolute
- * redirect to its data); the first data write copies the data into it. Holes stay holes.
+ * (the upper file is then sparse and marked {@code trusted.overlay.metacopy}; its data is the
+ * lower file at the same path, or where its redirect points once it is moved or linked); the first
+ * data write copies the data into it. Holes stay holes.
  *
- * <p>Lower files with more than one link are always copied whole, and a link to the copy is kept in
- * the work directory's index, named by the lower inode, so the other names of that inode find the
- * copy and stay linked to it. The index entry records, in {@link #LOWER_LINKS_XATTR}, how many
+ * <p>For a lower file with more than one link, the copy (metadata-only or whole, as for any file)
+ * is first linked into the work directory's index, named by the lower inode, so the other names of
+ * that inode find it and stay linked to it. The index entry records, in {@link #LOWER_LINKS_XATTR}, how many
  * names of the inode still live only in the lower layer, which is what makes st_nlink right.
  */
 final class CopyUp {
@@ -51,23 +53,32 @@ final class CopyUp {
         ensureUpper(node.parent, false);
         int parentFd = Beneath.openDir(upper.rootFd, node.parent.upperPath());
         try {
-            if (node.type == FileType.REGULAR && indexKey(node) != null) {
-                linkFromIndex(node, parentFd);
+            // Copy-up is not a change of the parent directory: keep its times (as the kernel does).
+            Stat parent = Posix.fstat(parentFd);
+            String key = indexKey(node);
+            if (key != null) {
+                linkFromIndex(node, key, parentFd, withData);
             } else {
                 copyEntry(node, parentFd, withData);
             }
+            Posix.utimensat(parentFd, ".", parent.atimeSec(), parent.atimeNsec(), parent.mtimeSec(),
+                    parent.mtimeNsec(), 0);
         } finally {
             Posix.close(parentFd);
         }
         node.inUpper = true;
     }
 
-    /** The index name of a hardlinked lower regular file, or null for a file with one link. */
+    /** The index name of a node still in a lower layer whose file has more than one link, or null. */
     String indexKey(Node node) {
-        if (node.type != FileType.REGULAR || node.lower == null || node.inUpper) return null;
-        Stat st = Beneath.statOrNull(node.lower.layer().rootFd(), node.lower.path());
-        if (st == null || st.nlink() < 2) return null;
-        return node.lower.layer().depth() + "-" + Long.toHexString(st.dev()) + "-" + Long.toHexString(st.ino());
+        return node.inUpper ? null : node.lowerIndexKey;
+    }
+
+    /** The index name for the lower file of {@code r} when it has more than one link, or null. */
+    static String indexKeyOf(Resolution r) {
+        if (r.type() != FileType.REGULAR || r.lower() == null || r.lowerStat().nlink() < 2) return null;
+        Stat st = r.lowerStat();
+        return r.lower().layer().depth() + "-" + Long.toHexString(st.dev()) + "-" + Long.toHexString(st.ino());
     }
 
     /** The index entry of a hardlinked lower file, or null if none of its names was copied up yet. */
@@ -88,26 +99,36 @@ final class CopyUp {
                 Long.toString(left).getBytes(StandardCharsets.US_ASCII), 0);
     }
 
-    /** Makes sure a hardlinked lower file has its index entry (the copy other names link to). */
-    void ensureIndexed(Node node) {
-        String key = indexKey(node);
-        if (key == null || indexed(key) != null) return;
-        String tmp = upper.tempName();
-        try {
-            buildCopy(node, tmp, true, key);
-        } catch (RuntimeException e) {
-            upper.discardTemp(tmp);
-            throw e;
+    /** Makes sure a hardlinked lower file has its index entry (the inode other names link to). */
+    void ensureIndexed(Node node, String key, boolean withData) {
+        if (indexed(key) == null) {
+            String tmp = upper.tempName();
+            try {
+                buildCopy(node, tmp, withData, key);
+            } finally {
+                upper.discardTemp(tmp);
+            }
+        } else if (withData && isMetacopyIndex(key)) {
+            int out = Posix.openat(upper.indexFd, key, Posix.O_WRONLY | Posix.O_NOFOLLOW, 0);
+            try {
+                copyDataInto(out, node.lower);
+            } finally {
+                Posix.close(out);
+            }
         }
-        upper.discardTemp(tmp);
     }
 
-    private void linkFromIndex(Node node, int parentFd) {
-        String key = indexKey(node);
-        ensureIndexed(node);
+    /** Whether the index entry holds metadata only (its data is still the lower file's). */
+    boolean isMetacopyIndex(String key) {
+        return WhiteoutFormat.isMetacopyAt(upper.indexFd, key);
+    }
+
+    private void linkFromIndex(Node node, String key, int parentFd, boolean withData) {
+        ensureIndexed(node, key, withData);
         faults.before("rename");
         Posix.linkat(upper.indexFd, key, parentFd, node.name, 0);
         dropLowerLink(key);
+        node.metacopy = isMetacopyIndex(key);
     }
 
     private void copyEntry(Node node, int parentFd, boolean withData) {
@@ -137,7 +158,7 @@ final class CopyUp {
             switch (node.type) {
                 case DIRECTORY -> Posix.mkdirat(upper.tempFd, tmp, 0700);
                 case SYMLINK -> Posix.symlinkat(Posix.readlinkat(srcDir, srcName), upper.tempFd, tmp);
-                case REGULAR -> copyFile(srcDir, srcName, st, tmp, withData || key != null, src);
+                case REGULAR -> copyFile(srcDir, srcName, st, tmp, withData);
                 default -> Posix.mknodat(upper.tempFd, tmp, st.mode(), st.rdev());
             }
             copyMetadata(srcDir, srcName, st, tmp, node.ino);
@@ -154,11 +175,11 @@ final class CopyUp {
         }
     }
 
-    private void copyFile(int srcDir, String srcName, Stat st, String tmp, boolean withData, LowerRef src) {
+    private void copyFile(int srcDir, String srcName, Stat st, String tmp, boolean withData) {
         int out = Posix.openat(upper.tempFd, tmp, Posix.O_CREAT | Posix.O_EXCL | Posix.O_WRONLY, 0600);
         try {
             if (withData) {
-                int in = Posix.openat(srcDir, srcName, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
+                int in = Beneath.openForReadingQuietly(srcDir, srcName);
                 try {
                     copyData(in, out, st.size());
                 } finally {
@@ -168,7 +189,6 @@ final class CopyUp {
                 faults.before("write");
                 Posix.ftruncate(out, st.size());
                 Posix.fsetxattr(out, WhiteoutFormat.METACOPY_XATTR, new byte[0], 0);
-                Posix.fsetxattr(out, WhiteoutFormat.REDIRECT_XATTR, WhiteoutFormat.absoluteRedirect(src.path()), 0);
             }
             upper.fsync(out);
         } finally {
@@ -183,24 +203,24 @@ final class CopyUp {
     void copyData(Node node) {
         int out = Beneath.open(upper.rootFd, node.upperPath(), Posix.O_WRONLY, 0);
         try {
-            int in = Beneath.open(node.lower.layer().rootFd(), node.lower.path(), Posix.O_RDONLY, 0);
-            try {
-                copyData(in, out, Posix.fstat(in).size());
-            } finally {
-                Posix.close(in);
-            }
-            upper.fsync(out);
-            faults.before("rename");
-            Posix.fremovexattr(out, WhiteoutFormat.METACOPY_XATTR);
-            try {
-                Posix.fremovexattr(out, WhiteoutFormat.REDIRECT_XATTR);
-            } catch (FsException e) {
-                if (e.errno() != Errno.ENODATA) throw e;
-            }
+            copyDataInto(out, node.lower);
         } finally {
             Posix.close(out);
         }
         node.metacopy = false;
+    }
+
+    private void copyDataInto(int out, LowerRef src) {
+        int in = Beneath.openForReadingQuietly(src.layer().rootFd(), src.path());
+        try {
+            copyData(in, out, Posix.fstat(in).size());
+        } finally {
+            Posix.close(in);
+        }
+        upper.fsync(out);
+        faults.before("rename");
+        // The redirect stays, as with the kernel: it still names the file's lower origin.
+        Posix.fremovexattr(out, WhiteoutFormat.METACOPY_XATTR);
     }
 
     /** Copies the data extents of {@code in} to {@code out}, skipping holes; sets the size. */
@@ -219,12 +239,32 @@ final class CopyUp {
             long end = Posix.lseek(in, data, Posix.SEEK_HOLE);
             for (long pos = data; pos < end; ) {
                 faults.before("write");
-                long n = Posix.copyFileRange(in, pos, out, pos, Math.min(CHUNK, end - pos));
+                long n = copyRange(in, out, pos, Math.min(CHUNK, end - pos));
                 if (n <= 0) break;
                 pos += n;
             }
             off = end;
         }
+    }
+
+    /**
+     * Copies one range in the kernel (copy_file_range, which may share blocks on filesystems that
+     * can), or through a buffer when the two files are on filesystems it cannot span (a tmpfs upper).
+     */
+    private static long copyRange(int in, int out, long pos, long length) {
+        try {
+            return Posix.copyFileRange(in, pos, out, pos, length);
+        } catch (FsException e) {
+            if (e.errno() != Errno.EXDEV && e.errno() != Errno.EOPNOTSUPP && e.errno() != Errno.EINVAL
+                    && e.errno() != Errno.ENOSYS) {
+                throw e;
+            }
+        }
+        ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(length, 1 << 20));
+        int n = Posix.pread(in, buf, pos);
+        if (n <= 0) return n;
+        buf.flip();
+        return Posix.pwrite(out, buf, pos);
     }
 
     /** xattrs, owner, mode, times of the lower entry onto the copy (in that order: chown clears setuid). */

@@ -18,6 +18,8 @@ final class Handles {
         final boolean writable;
         volatile int fd;
         volatile boolean onUpper;
+        /** The first read has updated the atime where the kernel would. */
+        volatile boolean accessed;
         /** Descriptors replaced by a re-open; closed at release so concurrent reads stay safe. */
         final List<Integer> retired = new java.util.ArrayList<>();
 

@@ -26,6 +26,8 @@ final class Node {
     boolean metacopy;
     /** For a non-directory: the lower entry with its data (and metadata when not in the upper). */
     LowerRef lower;
+    /** For a lower file with several links: its name in the upper's hardlink index (see {@link CopyUp}). */
+    String lowerIndexKey;
     /** For a directory: the lower directories merged under it, top first. */
     List<LowerRef> lowerDirs = List.of();
     /** Removed from the tree; still reachable through open handles. */

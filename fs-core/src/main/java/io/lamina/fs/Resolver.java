@@ -57,7 +57,7 @@ final class Resolver {
                 Stat top = collectDirs(where, lowers);
                 return new Resolution(type, up, false, null, lowers, top, origin);
             }
-            if (type == FileType.REGULAR && WhiteoutFormat.isMetacopy(dir, name)) {
+            if (type == FileType.REGULAR && WhiteoutFormat.isMetacopyAt(dir, name)) {
                 String redirect = WhiteoutFormat.redirect(dir, name);
                 Function<Layer, String> where = redirect == null ? byName : redirected(redirect, parentLowers);
                 Resolution data = resolveLower(where);

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -115,6 +116,7 @@ final class Union implements InodeFs {
         if (r == null) return null;
         c = new Node(nextNodeId++, r.type(), inoOf(r), p, name);
         c.locate(r);
+        c.lowerIndexKey = CopyUp.indexKeyOf(r);
         nodes.put(c.nodeId, c);
         p.children.put(name, c);
         return c;
@@ -151,16 +153,27 @@ final class Union implements InodeFs {
     /** The stat of the real entry that describes {@code n} now. */
     private Stat realStat(Node n) {
         Stat st;
-        if (n.inUpper) {
-            st = Beneath.statOrNull(upper.rootFd, n.upperPath());
-        } else {
-            Stat idx = copyUp.indexed(copyUp.indexKey(n));
-            if (idx != null) return idx;
-            LowerRef l = n.isDir() ? n.lowerDirs.get(0) : n.lower;
-            st = Beneath.statOrNull(l.layer().rootFd(), l.path());
+        try (EntryRef e = metadataEntry(n)) {
+            st = Posix.fstatatOrNull(e.parentFd(), e.name(), Posix.AT_SYMLINK_NOFOLLOW);
         }
         if (st == null) throw new FsException(Errno.ESTALE, n.displayPath() + " vanished from its layer");
         return st;
+    }
+
+    /**
+     * The real entry holding {@code n}'s metadata: its upper entry; for a lower name of a
+     * hardlinked inode another name of which was copied up, the index entry; else its lower entry.
+     */
+    private EntryRef metadataEntry(Node n) {
+        if (n.unlinked) throw new FsException(Errno.ENOENT, n.displayPath());
+        if (n.inUpper) {
+            if (n.metacopy) n.metacopy = WhiteoutFormat.isMetacopy(upper.rootFd, n.upperPath());
+            return EntryRef.open(upper.rootFd, n.upperPath());
+        }
+        String key = copyUp.indexKey(n);
+        if (key != null && copyUp.indexed(key) != null) return new EntryRef(Posix.dup(upper.indexFd), key);
+        LowerRef l = n.isDir() ? n.lowerDirs.get(0) : n.lower;
+        return EntryRef.open(l.layer().rootFd(), l.path());
     }
 
     /** st_nlink as the kernel's overlayfs (with index=on) reports it. */
@@ -169,7 +182,8 @@ final class Union implements InodeFs {
             boolean merged = n.inUpper ? !n.lowerDirs.isEmpty() : n.lowerDirs.size() > 1;
             return merged ? 1 : st.nlink();
         }
-        String key = n.inUpper ? upperIndexKey(n) : copyUp.indexKey(n);
+        // An upper file linked from the index has at least two links: only then can it have a key.
+        String key = n.inUpper ? (st.nlink() > 1 ? upperIndexKey(n) : null) : copyUp.indexKey(n);
         if (key == null) return st.nlink();
         Stat idx = copyUp.indexed(key);
         if (idx == null) return st.nlink();
@@ -241,18 +255,15 @@ final class Union implements InodeFs {
             if (!whiteoutAt(dirFd, name)) {
                 make.make(dirFd, name);
                 setOwnerAndMode(dirFd, name, type, mode, caller);
+                // As the kernel does: a new directory in a merged one never looks below.
+                if (type == FileType.DIRECTORY && !p.lowerDirs.isEmpty()) markOpaque(dirFd, name);
             } else {
                 String tmp = upper.tempName();
                 try {
                     make.make(upper.tempFd, tmp);
                     setOwnerAndMode(upper.tempFd, tmp, type, mode, caller);
                     if (type == FileType.DIRECTORY) {
-                        int d = Beneath.openDirForReading(upper.tempFd, tmp);
-                        try {
-                            WhiteoutFormat.markOpaque(d);
-                        } finally {
-                            Posix.close(d);
-                        }
+                        markOpaque(upper.tempFd, tmp);
                         Posix.renameat2(upper.tempFd, tmp, dirFd, name, Posix.RENAME_EXCHANGE);
                     } else {
                         Posix.renameat2(upper.tempFd, tmp, dirFd, name, 0);
@@ -266,6 +277,15 @@ final class Union implements InodeFs {
             return new Entry(c.nodeId, attr(c));
         } finally {
             Posix.close(dirFd);
+        }
+    }
+
+    private static void markOpaque(int parentFd, String name) {
+        int d = Beneath.openDirForReading(parentFd, name);
+        try {
+            WhiteoutFormat.markOpaque(d);
+        } finally {
+            Posix.close(d);
         }
     }
 
@@ -347,6 +367,12 @@ final class Union implements InodeFs {
             if (child(np, newName) != null) throw new FsException(Errno.EEXIST, RelPath.join(np.displayPath(), newName));
             copyUp.ensureUpper(src, false);
             copyUp.ensureUpper(np, false);
+            // The inode records where its lower data is, since its names no longer tell.
+            if (src.type == FileType.REGULAR && src.lower != null) {
+                try (EntryRef e = EntryRef.open(upper.rootFd, src.upperPath())) {
+                    Posix.lsetxattr(e.path(), WhiteoutFormat.REDIRECT_XATTR, WhiteoutFormat.absoluteRedirect(src.lower.path()), 0);
+                }
+            }
             int srcDir = Beneath.openDir(upper.rootFd, src.parent.upperPath());
             int dstDir = Beneath.openDir(upper.rootFd, np.upperPath());
             try {
@@ -365,6 +391,7 @@ final class Union implements InodeFs {
             c.inUpper = true;
             c.metacopy = src.metacopy;
             c.lower = src.lower;
+            c.lowerIndexKey = src.lowerIndexKey;
             c.lookups = 1;
             nodes.put(c.nodeId, c);
             np.children.put(newName, c);
@@ -383,11 +410,7 @@ final class Union implements InodeFs {
             Node p = dir(parent);
             Node c = existing(p, name);
             if (c.isDir()) throw new FsException(Errno.EISDIR, c.displayPath());
-            String key = c.inUpper ? null : copyUp.indexKey(c);
-            if (key != null) {
-                copyUp.ensureIndexed(c);
-                copyUp.dropLowerLink(key);
-            }
+            dropLowerName(c);
             remove(p, c);
         } finally {
             lock.unlock();
@@ -406,6 +429,14 @@ final class Union implements InodeFs {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A lower name of a hardlinked inode goes away: the inode's other names must count one link less. */
+    private void dropLowerName(Node c) {
+        String key = copyUp.indexKey(c);
+        if (key == null) return;
+        copyUp.ensureIndexed(c, key, false);
+        copyUp.dropLowerLink(key);
     }
 
     /**
@@ -452,7 +483,10 @@ final class Union implements InodeFs {
             if ((flags & RENAME_NOREPLACE) != 0 && dst != null) throw new FsException(Errno.EEXIST, dst.displayPath());
             if (src.isDir() && isAncestor(src, np)) throw new FsException(Errno.EINVAL, "moving " + src.displayPath() + " into itself");
             if (exchange && dst.isDir() && isAncestor(dst, p)) throw new FsException(Errno.EINVAL, "moving " + dst.displayPath() + " into itself");
-            if (dst != null && !exchange) checkReplaceable(src, dst);
+            if (dst != null && !exchange) {
+                checkReplaceable(src, dst);
+                dropLowerName(dst);
+            }
 
             copyUp.ensureUpper(p, false);
             copyUp.ensureUpper(np, false);
@@ -469,7 +503,13 @@ final class Union implements InodeFs {
                 } else {
                     if (dst != null && dst.isDir() && dst.inUpper) clearAway(to, newName);
                     boolean below = resolver.existsBelow(p.lowerDirs, name);
-                    Posix.renameat2(from, name, to, newName, below ? Posix.RENAME_WHITEOUT : 0);
+                    if (src.isDir() && whiteoutAt(to, newName)) {
+                        // A directory cannot replace a whiteout: swap them, the whiteout lands at the old name.
+                        Posix.renameat2(from, name, to, newName, Posix.RENAME_EXCHANGE);
+                        if (!below) Posix.unlinkat(from, name, 0);
+                    } else {
+                        Posix.renameat2(from, name, to, newName, below ? Posix.RENAME_WHITEOUT : 0);
+                    }
                 }
             } finally {
                 Posix.close(from);
@@ -497,11 +537,18 @@ final class Union implements InodeFs {
     }
 
     /**
-     * Before a directory moves to {@code newName} in {@code np}: a directory with lower parts gets
+     * Before a node moves to (or, for a link, gains) {@code newName} in {@code np}: a metacopy file
+     * gets an absolute redirect to its data; a directory with lower parts gets
      * an absolute redirect to them (so it keeps them wherever it goes); a pure upper directory that
      * lands where a lower layer has the name is made opaque (so it does not merge with that).
      */
     private void keepLowerBinding(Node d, Node np, String newName) {
+        if (d.metacopy) {
+            try (EntryRef e = EntryRef.open(upper.rootFd, d.upperPath())) {
+                Posix.lsetxattr(e.path(), WhiteoutFormat.REDIRECT_XATTR, WhiteoutFormat.absoluteRedirect(d.lower.path()), 0);
+            }
+            return;
+        }
         if (!d.isDir()) return;
         int fd = Beneath.openDirForReading(upper.rootFd, d.upperPath());
         try {
@@ -648,12 +695,13 @@ final class Union implements InodeFs {
 
     /** Opens the real file holding {@code n}'s data now. */
     private int openData(Node n, int flags) {
+        if (n.inUpper && n.metacopy) n.metacopy = WhiteoutFormat.isMetacopy(upper.rootFd, n.upperPath());
         if (dataOnUpper(n)) return Beneath.open(upper.rootFd, n.upperPath(), flags, 0);
         String key = copyUp.indexKey(n);
-        if (key != null && copyUp.indexed(key) != null) {
+        if (key != null && copyUp.indexed(key) != null && !copyUp.isMetacopyIndex(key)) {
             return Posix.openat(upper.indexFd, key, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
         }
-        return Beneath.open(n.lower.layer().rootFd(), n.lower.path(), Posix.O_RDONLY, 0);
+        return Beneath.openForReadingQuietly(n.lower.layer().rootFd(), n.lower.path());
     }
 
     /** The handle's descriptor, moved to the upper file if the node was copied up since open. */
@@ -679,7 +727,31 @@ final class Union implements InodeFs {
     public int read(long fh, long offset, ByteBuffer dst) {
         Handles.File h = handles.file(fh);
         if ((h.flags & Posix.O_ACCMODE) == Posix.O_WRONLY) throw new FsException(Errno.EBADF, "not open for reading");
+        if (!h.accessed) markAccessed(h);
         return Posix.pread(dataFd(h), dst, offset);
+    }
+
+    /**
+     * The first read of a handle whose data is still a lower file but whose metadata lives in the
+     * upper (a metacopy file, or a name of a copied-up hardlinked inode) updates the upper's atime
+     * by the relatime rule, as the kernel's overlayfs does; lower files are read without atime.
+     */
+    private void markAccessed(Handles.File h) {
+        h.accessed = true;
+        Node n = h.node;
+        lock.lock();
+        try {
+            if (dataOnUpper(n) || n.unlinked || !(n.inUpper || copyUp.indexed(copyUp.indexKey(n)) != null)) return;
+            try (EntryRef e = metadataEntry(n)) {
+                Stat st = Posix.fstatat(e.parentFd(), e.name(), Posix.AT_SYMLINK_NOFOLLOW);
+                long now = System.currentTimeMillis() / 1000;
+                boolean stale = st.atimeSec() < st.mtimeSec() || (st.atimeSec() == st.mtimeSec() && st.atimeNsec() <= st.mtimeNsec())
+                        || st.atimeSec() < st.ctimeSec() || now - st.atimeSec() >= 24 * 3600;
+                if (stale) Posix.utimensat(e.parentFd(), e.name(), 0, Posix.UTIME_NOW, 0, Posix.UTIME_OMIT, Posix.AT_SYMLINK_NOFOLLOW);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -723,6 +795,16 @@ final class Union implements InodeFs {
         Handles.File h = handles.file(fh);
         if (!h.writable) throw new FsException(Errno.EBADF, "not open for writing");
         Posix.fallocate(h.fd, mode, offset, length);
+    }
+
+    /**
+     * Every handle has a real file: the upper file (writable handles were copied up at open), the
+     * lower file, or the index entry. A read-only handle keeps the file it was opened on even if
+     * the node is copied up later (the kernel reads it directly, without asking the engine).
+     */
+    @Override
+    public OptionalInt backingFd(long fh) {
+        return OptionalInt.of(dataFd(handles.file(fh)));
     }
 
     @Override
@@ -798,7 +880,7 @@ final class Union implements InodeFs {
             Node n = node(nodeId);
             if (WhiteoutFormat.isPrivateXattr(name)) throw new FsException(Errno.ENODATA, name);
             byte[] v;
-            try (EntryRef e = xattrTarget(n)) {
+            try (EntryRef e = metadataEntry(n)) {
                 v = Posix.lgetxattr(e.path(), name);
             }
             if (v == null) throw new FsException(Errno.ENODATA, name + " on " + n.displayPath());
@@ -814,7 +896,7 @@ final class Union implements InodeFs {
         try {
             Node n = node(nodeId);
             List<String> out = new ArrayList<>();
-            try (EntryRef e = xattrTarget(n)) {
+            try (EntryRef e = metadataEntry(n)) {
                 for (String x : Posix.llistxattr(e.path())) {
                     if (!WhiteoutFormat.isPrivateXattr(x)) out.add(x);
                 }
@@ -832,7 +914,7 @@ final class Union implements InodeFs {
             Node n = node(nodeId);
             if (WhiteoutFormat.isPrivateXattr(name)) throw new FsException(Errno.EPERM, name + " belongs to the union");
             copyUp.ensureUpper(n, false);
-            try (EntryRef e = xattrTarget(n)) {
+            try (EntryRef e = metadataEntry(n)) {
                 Posix.lsetxattr(e.path(), name, value, flags);
             }
         } finally {
@@ -847,36 +929,17 @@ final class Union implements InodeFs {
             Node n = node(nodeId);
             if (WhiteoutFormat.isPrivateXattr(name)) throw new FsException(Errno.EPERM, name + " belongs to the union");
             if (!n.inUpper) {
-                try (EntryRef e = xattrTarget(n)) {
+                try (EntryRef e = metadataEntry(n)) {
                     if (Posix.lgetxattr(e.path(), name) == null) throw new FsException(Errno.ENODATA, name + " on " + n.displayPath());
                 }
             }
             copyUp.ensureUpper(n, false);
-            try (EntryRef e = xattrTarget(n)) {
+            try (EntryRef e = metadataEntry(n)) {
                 Posix.lremovexattr(e.path(), name);
             }
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * The real entry of {@code n} for the l*xattr calls: its parent directory opened beneath the
-     * layer root (no symlink followed on the way), then the last component, not followed either.
-     */
-    private EntryRef xattrTarget(Node n) {
-        if (n.unlinked) throw new FsException(Errno.ENOENT, n.displayPath());
-        int root;
-        String path;
-        if (n.inUpper) {
-            root = upper.rootFd;
-            path = n.upperPath();
-        } else {
-            LowerRef l = n.isDir() ? n.lowerDirs.get(0) : n.lower;
-            root = l.layer().rootFd();
-            path = l.path();
-        }
-        return EntryRef.open(root, path);
     }
 
     // ---- the rest ------------------------------------------------------------------------------
