@@ -16,6 +16,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -200,16 +202,17 @@ class RealToolsTest {
         Path lowerLarge = lowersTopFirst.getLast().resolve("data/large.bin");
         byte[] expected = Files.readAllBytes(lowerLarge);
 
-        try (FileChannel ch = FileChannel.open(lamina.resolve("data/large.bin"))) {
-            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+        try (FileChannel ch = FileChannel.open(lamina.resolve("data/large.bin")); Arena arena = Arena.ofConfined()) {
+            MappedByteBuffer m = map(ch, FileChannel.MapMode.READ_ONLY, ch.size(), arena);
             byte[] got = new byte[expected.length];
             m.get(got);
             assertThat(got).as("mmap read of a lower file").isEqualTo(expected);
         }
 
         int page = 4096;
-        try (FileChannel ch = FileChannel.open(lamina.resolve("data/large.bin"), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, ch.size());
+        try (FileChannel ch = FileChannel.open(lamina.resolve("data/large.bin"), StandardOpenOption.READ, StandardOpenOption.WRITE);
+             Arena arena = Arena.ofConfined()) {
+            MappedByteBuffer m = map(ch, FileChannel.MapMode.READ_WRITE, ch.size(), arena);
             for (int i = 0; i < expected.length; i += page) {
                 m.put(i, (byte) ~expected[i]);
                 expected[i] = (byte) ~expected[i];
@@ -221,8 +224,9 @@ class RealToolsTest {
         assertThat(Files.readAllBytes(lowerLarge)).as("the lower file is untouched").isNotEqualTo(expected);
 
         Path fresh = lamina.resolve("fresh.bin");
-        try (FileChannel ch = FileChannel.open(fresh, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, 3L * page + 5);
+        try (FileChannel ch = FileChannel.open(fresh, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             Arena arena = Arena.ofConfined()) {
+            MappedByteBuffer m = map(ch, FileChannel.MapMode.READ_WRITE, 3L * page + 5, arena);
             for (int i = 0; i < m.capacity(); i++) m.put(i, (byte) (i * 31));
             m.force();
             assertThat(ch.size()).isEqualTo(3L * page + 5);
@@ -232,6 +236,16 @@ class RealToolsTest {
         }
         byte[] freshBytes = Files.readAllBytes(dir.resolve("l-upper/fresh.bin"));
         for (int i = 0; i < freshBytes.length; i++) assertThat(freshBytes[i]).isEqualTo((byte) (i * 31));
+    }
+
+    /**
+     * A MappedByteBuffer whose mapping ends with {@code arena}: a buffer from
+     * {@link FileChannel#map(FileChannel.MapMode, long, long)} stays mapped until it is garbage
+     * collected, and an open mapping keeps the FUSE file open, so the unmount would wait for it.
+     */
+    private static MappedByteBuffer map(FileChannel ch, FileChannel.MapMode mode, long size, Arena arena) throws IOException {
+        MemorySegment segment = ch.map(mode, 0, size, arena);
+        return (MappedByteBuffer) segment.asByteBuffer();
     }
 
     // ---- mounts -------------------------------------------------------------------------------
