@@ -9,6 +9,8 @@ import io.lamina.sys.Posix;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -65,11 +67,13 @@ class DaemonCrashTest {
         assertThat(MountTable.read(MountTable.SELF)).noneMatch(m -> m.mountpoint().startsWith(dir));
     }
 
-    @Test
-    void fsyncedDataSurvivesKill9AndTheDeadMountIsClearedByUmount() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"native", "jnr"})
+    void fsyncedDataSurvivesKill9AndTheDeadMountIsClearedByUmount(String transport) throws Exception {
+        if (transport.equals("jnr")) Cli.require(Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libfuse.so.2")), "needs libfuse2");
         Files.writeString(lower.resolve("lower.txt"), "from the lower layer\n");
         Files.writeString(lower.resolve("doomed.txt"), "deleted through the mount\n");
-        mount();
+        mount(transport);
         ProcessHandle daemon = daemonOf(mnt).orElseThrow();
 
         byte[] data = new byte[3 * 1024 * 1024 + 17];
@@ -112,7 +116,7 @@ class DaemonCrashTest {
         assertThat(u.exitCode()).isZero();
         assertThat(MountTable.at(mnt)).isEmpty();
 
-        mount();                                                                          // same upper and work
+        mount(transport);                                                                 // same upper and work
         assertThat(Files.readAllBytes(mnt.resolve("durable.bin"))).isEqualTo(data);
         assertThat(Files.readString(mnt.resolve("lower.txt"))).isEqualTo("from the lower layer\nappended\n");
         assertThat(Files.readString(mnt.resolve("dir/sub/open.txt"))).isEqualTo("fsync'ed, then the daemon died\n");
@@ -150,8 +154,8 @@ class DaemonCrashTest {
         assertThat(daemon.onExit().get(1, TimeUnit.MINUTES).isAlive()).isFalse();
     }
 
-    private void mount() throws IOException {
-        Cli.Result r = Cli.run("mount", "-o", "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work, mnt.toString());
+    private void mount(String transport) throws IOException {
+        Cli.Result r = Cli.run("mount", "--transport", transport, "-o", "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work, mnt.toString());
         assertThat(r.err()).isEmpty();
         assertThat(r.exitCode()).isZero();
         daemonOf(mnt).ifPresent(daemons::add);
