@@ -63,6 +63,7 @@ class DaemonCrashTest {
                     d.onExit().join();
                 }
             }
+            if (MountTable.at(lower).isPresent()) Posix.umount2(lower.toString(), Posix.MNT_DETACH);
         }
         assertThat(MountTable.read(MountTable.SELF)).noneMatch(m -> m.mountpoint().startsWith(dir));
     }
@@ -133,6 +134,8 @@ class DaemonCrashTest {
      */
     @Test
     void findOver200kEntriesWithA256MiBHeap() throws Exception {
+        // On a tmpfs of its own: quick to fill, and gone at once when the test unmounts it.
+        Posix.mount("tmpfs", lower.toString(), "tmpfs", 0, "size=64m,nr_inodes=400k,mode=755");
         for (int d = 0; d < BIG_DIRS; d++) {
             Path sub = Files.createDirectory(lower.resolve("d" + d));
             for (int f = 0; f < BIG_FILES; f++) Files.createFile(sub.resolve("file-with-a-longish-name-" + f));
