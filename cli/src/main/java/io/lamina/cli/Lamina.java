@@ -9,7 +9,8 @@ import java.nio.file.Path;
 /** The {@code lamina} command: parses arguments and hands them to the modules. */
 @Command(name = "lamina", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A copy-on-write union filesystem for container images.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, MountCommand.class, UmountCommand.class,
+                MountHelperCommand.class})
 public final class Lamina {
     @Option(names = "--root", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
             description = "The store directory (default: $LAMINA_ROOT or /var/lib/lamina).")
@@ -27,6 +28,14 @@ public final class Lamina {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Lamina());
+        CommandLine cl = new CommandLine(new Lamina());
+        // Bad arguments get one line naming the command, not a usage page.
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine.Model.CommandSpec spec = ex.getCommandLine().getCommandSpec();
+            ex.getCommandLine().getErr().println(spec.qualifiedName() + ": " + ex.getMessage()
+                    + " (see " + spec.qualifiedName() + " --help)");
+            return spec.exitCodeOnInvalidInput();
+        });
+        return cl;
     }
 }
