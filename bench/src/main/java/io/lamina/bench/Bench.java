@@ -1,0 +1,72 @@
+package io.lamina.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code lamina bench}: the side-by-side harness. bin/lamina hands the {@code bench} command to
+ * this module's jar, because cli must not depend on bench.
+ */
+@Command(name = "lamina bench", mixinStandardHelpOptions = true,
+        description = {"Mounts one deterministic lower stack as a plain directory, kernel overlayfs, fuse-overlayfs and "
+                + "lamina (native and jnr transports), runs the same workloads on each, interleaved, and writes "
+                + "results.md, results.jsonl and PNG charts. Needs root (mounts, drop_caches) and /dev/fuse."})
+public final class Bench implements Callable<Integer> {
+    @Option(names = "--quick", description = "Small stack, one round, no memory part (the CI smoke, under 3 minutes).")
+    boolean quick;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the results go (default: bench-results).")
+    Path out = Path.of("bench-results");
+
+    @Option(names = "--work", paramLabel = "DIR", description = "Scratch space for the stack and the mounts; must be on a "
+            + "disk filesystem that supports overlayfs uppers (default: /var/tmp/lamina-bench).")
+    Path work = Path.of("/var/tmp/lamina-bench");
+
+    @Option(names = "--rounds", paramLabel = "N", description = "Rounds (default: 3, or 1 with --quick).")
+    Integer rounds;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Bench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Sys.isRoot()) {
+            System.err.println("lamina bench: needs root (it mounts overlayfs and FUSE and drops the page cache)");
+            return 2;
+        }
+        Profile p = quick ? Profile.QUICK : Profile.FULL;
+        if (rounds != null) {
+            if (rounds < 1) {
+                System.err.println("lamina bench: --rounds must be at least 1");
+                return 2;
+            }
+            p = new Profile(p.name(), rounds, p.baseFiles(), p.wideEntries(), p.chmodFiles(), p.deleteFiles(), p.renameFiles(),
+                    p.srcFiles(), p.untarFiles(), p.createFiles(), p.seqBytes(), p.appendBytes(), p.negativeLookups(),
+                    p.readdirRepeats(), p.randomReadBytes(), p.memoryMounts());
+        }
+        String command = "lamina bench" + (quick ? " --quick" : "") + " --out " + out + (rounds != null ? " --rounds " + rounds : "");
+        return run(p, work.toAbsolutePath(), out.toAbsolutePath(), command, new Progress(System.err, System.console() != null));
+    }
+
+    /** Runs the harness and writes its outputs; 0 when every target mounted and every workload ran. */
+    static int run(Profile p, Path work, Path out, String command, Progress progress) throws Exception {
+        Files.createDirectories(work);
+        try {
+            Harness.Results r = new Harness(p, work, progress).run();
+            progress.show("writing results to " + out);
+            Path md = Report.write(r, out, command);
+            long failures = r.samples().stream().filter(s -> !s.ok()).count()
+                    + r.memory().stream().filter(m -> m.error() != null).count();
+            progress.done("done: " + md + (failures > 0 ? " (" + failures + " failed runs, see the report)" : ""));
+            return failures > 0 ? 1 : 0;
+        } finally {
+            Cleanup.closeAll();
+        }
+    }
+}
