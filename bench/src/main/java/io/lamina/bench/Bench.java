@@ -48,7 +48,7 @@ public final class Bench implements Callable<Integer> {
             }
             p = new Profile(p.name(), rounds, p.baseFiles(), p.wideEntries(), p.chmodFiles(), p.deleteFiles(), p.renameFiles(),
                     p.srcFiles(), p.untarFiles(), p.createFiles(), p.seqBytes(), p.appendBytes(), p.negativeLookups(),
-                    p.readdirRepeats(), p.randomReadBytes(), p.memoryMounts());
+                    p.readdirRepeats(), p.randomReadBytes(), p.randomReadSeconds(), p.memoryMounts());
         }
         String command = "lamina bench" + (quick ? " --quick" : "") + " --out " + out + (rounds != null ? " --rounds " + rounds : "");
         return run(p, work.toAbsolutePath(), out.toAbsolutePath(), command, new Progress(System.err, System.console() != null));

@@ -174,7 +174,7 @@ final class Charts {
         }
 
         public String label(double tick) {
-            return tick >= 1 ? Report.fmt(tick) + "×" : "1/" + (int) Math.round(1 / tick) + "×";
+            return tick >= 1 ? (int) Math.round(tick) + "×" : "1/" + (int) Math.round(1 / tick) + "×";
         }
     }
 

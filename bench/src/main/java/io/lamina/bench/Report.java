@@ -59,7 +59,10 @@ final class Report {
                 r.profile().seqBytes() >> 20, r.profile().appendBytes() >> 20, r.profile().wideEntries(), r.stackSeconds()));
         s.append("- lamina is mounted in the harness's own JVM through fuse-mount's transports (`native`: FUSE on /dev/fuse via FFM, "
                 + "passthrough on; `jnr`: jnr-fuse over libfuse2), `MountOptions.defaults()`; kernel overlayfs with its default options; "
-                + "fuse-overlayfs in the foreground, one process per mount\n");
+                + "fuse-overlayfs in the foreground, one process per mount; each lamina transport is mounted and exercised once, "
+                + "unmeasured, before round 1 (JVM warm-up)\n");
+        s.append("- kernel overlayfs module defaults: ").append(Sys.overlayParameters())
+                .append(" (with redirect_dir off, renaming a lower directory makes mv copy it; with metacopy off, chmod copies data up)\n");
         s.append("- cold = after `sync; echo 3 > /proc/sys/vm/drop_caches`\n");
         r.skipped().forEach((t, why) -> s.append("- **skipped ").append(t).append("**: ").append(why).append('\n'));
         s.append("\n**Ratio** = throughput of the first target ÷ throughput of the second (= time of the second ÷ time of the first), "

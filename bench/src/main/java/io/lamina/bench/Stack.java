@@ -22,7 +22,7 @@ import java.util.List;
  * it, the tar that the untar workload extracts.
  *
  * <p>The stack is built once per profile under {@code work/stack-NAME} and reused while its
- * marker file says it was built completely from the same profile.
+ * marker file says it was built completely for the same sizes.
  */
 record Stack(Profile profile, List<Path> lowestFirst, Path untarArchive) {
 
@@ -64,14 +64,14 @@ record Stack(Profile profile, List<Path> lowestFirst, Path untarArchive) {
         List<Path> layers = List.of(root.resolve("layers/1"), root.resolve("layers/2"), root.resolve("layers/3"));
         Path archive = root.resolve("untar.tar");
         Stack stack = new Stack(p, layers, archive);
-        if (Files.isRegularFile(marker) && Files.readString(marker).equals(p.toString())) return stack;
+        if (Files.isRegularFile(marker) && Files.readString(marker).equals(p.stackKey())) return stack;
         Cleanup.deleteTree(root);
         Files.createDirectories(root);
         OverlayDirs.writeAll(List.of(base(p), overwrite(p), third(p)), root.resolve("layers"));
         try (OutputStream out = Files.newOutputStream(archive)) {
             LayerTar.write(untarLayer(p), out);
         }
-        Files.writeString(marker, p.toString());
+        Files.writeString(marker, p.stackKey());
         return stack;
     }
 

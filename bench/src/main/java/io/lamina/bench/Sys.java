@@ -3,6 +3,8 @@ package io.lamina.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The few kernel knobs and counters the harness reads: page cache, RSS, drop_caches. */
 final class Sys {
@@ -11,7 +13,7 @@ final class Sys {
 
     /** Writes dirty data back and drops the page, dentry and inode caches (needs root). */
     static void dropCaches() throws IOException {
-        Proc.run(java.util.List.of("sync"), null);
+        Proc.run(List.of("sync"), null);
         Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3\n");
     }
 
@@ -58,6 +60,19 @@ final class Sys {
         }
         return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, " + (mem >> 30) + " GiB RAM, Linux "
                 + System.getProperty("os.version");
+    }
+
+    /** The overlay module's redirect_dir, index and metacopy defaults, as "redirect_dir=N, …". */
+    static String overlayParameters() {
+        List<String> out = new ArrayList<>();
+        for (String p : List.of("redirect_dir", "index", "metacopy")) {
+            try {
+                out.add(p + "=" + Files.readString(Path.of("/sys/module/overlay/parameters/" + p)).strip());
+            } catch (IOException e) {
+                out.add(p + "=?");
+            }
+        }
+        return String.join(", ", out);
     }
 
     private static long meminfo(String key) throws IOException {

@@ -71,7 +71,10 @@ final class Workloads {
         }
     }
 
-    /** Random 4 KiB reads of the large file (warm): fio with psync when installed, else pread from Java. */
+    /**
+     * Random 4 KiB reads of the large file (warm): fio with psync for a fixed time when installed,
+     * else {@code randomReadBytes} worth of pread from Java.
+     */
     static final class RandomRead implements Workload {
         public String name() {
             return "rand-read-4k";
@@ -85,10 +88,11 @@ final class Workloads {
             Path f = root.resolve(Stack.SEQ_FILE);
             long ios = stack.profile().randomReadBytes() / 4096;
             if (Proc.has("fio")) {
-                // terse v3: field 5 is KiB read, 8 the runtime in ms
+                // Time-based, so that fio's millisecond runtime is precise enough even where reads come
+                // from the page cache. terse v3: field 5 is KiB read, 8 the runtime in ms.
                 String out = Proc.output(List.of("fio", "--name=rand", "--filename=" + f, "--readonly", "--rw=randread",
-                        "--bs=4k", "--ioengine=psync", "--invalidate=0", "--randrepeat=1",
-                        "--io_size=" + stack.profile().randomReadBytes(), "--output-format=terse", "--terse-version=3"));
+                        "--bs=4k", "--ioengine=psync", "--invalidate=0", "--randrepeat=1", "--time_based",
+                        "--runtime=" + stack.profile().randomReadSeconds(), "--output-format=terse", "--terse-version=3"));
                 String[] t = out.strip().lines().reduce((a, b) -> b).orElseThrow().split(";");
                 double kib = Double.parseDouble(t[5]);
                 double ms = Math.max(1, Double.parseDouble(t[8]));
