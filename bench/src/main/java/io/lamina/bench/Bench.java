@@ -30,6 +30,10 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--rounds", paramLabel = "N", description = "Rounds (default: 3, or 1 with --quick).")
     Integer rounds;
 
+    @Option(names = "--report", paramLabel = "FILE", description = "Also write the markdown report here, its chart "
+            + "links pointing into --out (the published run: --out bench/results --report bench/RESULTS.md).")
+    Path report;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Bench()).execute(args));
     }
@@ -50,17 +54,21 @@ public final class Bench implements Callable<Integer> {
                     p.srcFiles(), p.untarFiles(), p.createFiles(), p.seqBytes(), p.appendBytes(), p.negativeLookups(),
                     p.readdirRepeats(), p.randomReadBytes(), p.randomReadSeconds(), p.memoryMounts());
         }
-        String command = "lamina bench" + (quick ? " --quick" : "") + " --out " + out + (rounds != null ? " --rounds " + rounds : "");
-        return run(p, work.toAbsolutePath(), out.toAbsolutePath(), command, new Progress(System.err, System.console() != null));
+        String command = "lamina bench" + (quick ? " --quick" : "") + " --out " + out + (rounds != null ? " --rounds " + rounds : "") + (report != null ? " --report " + report : "");
+        return run(p, work.toAbsolutePath(), out.toAbsolutePath(), report == null ? null : report.toAbsolutePath(), command,
+                new Progress(System.err, System.console() != null));
     }
 
-    /** Runs the harness and writes its outputs; 0 when every target mounted and every workload ran. */
-    static int run(Profile p, Path work, Path out, String command, Progress progress) throws Exception {
+    /**
+     * Runs the harness and writes its outputs into {@code out} (and the report also to
+     * {@code report} when not null); 0 when every target mounted and every workload ran.
+     */
+    static int run(Profile p, Path work, Path out, Path report, String command, Progress progress) throws Exception {
         Files.createDirectories(work);
         try {
             Harness.Results r = new Harness(p, work, progress).run();
             progress.show("writing results to " + out);
-            Path md = Report.write(r, out, command);
+            Path md = Report.write(r, out, report, command);
             long failures = r.samples().stream().filter(s -> !s.ok()).count()
                     + r.memory().stream().filter(m -> m.error() != null).count();
             progress.done("done: " + md + (failures > 0 ? " (" + failures + " failed runs, see the report)" : ""));

@@ -27,8 +27,11 @@ final class Report {
     private Report() {
     }
 
-    /** Writes every output file into {@code out} (created if needed) and returns the markdown's path. */
-    static Path write(Harness.Results r, Path out, String command) throws IOException {
+    /**
+     * Writes every output file into {@code out} (created if needed), and the markdown also to
+     * {@code report} unless null, with its chart links relative to it; returns the markdown's path.
+     */
+    static Path write(Harness.Results r, Path out, Path report, String command) throws IOException {
         Files.createDirectories(out);
         List<String> lines = new ArrayList<>();
         r.samples().forEach(s -> lines.add(s.json()));
@@ -36,15 +39,20 @@ final class Report {
         Files.write(out.resolve(JSONL), lines);
         List<String> charts = Charts.write(r, out);
         Path md = out.resolve(MD);
-        Files.writeString(md, markdown(r, command, charts));
-        return md;
+        Files.writeString(md, markdown(r, command, charts, ""));
+        if (report == null) return md;
+        Files.createDirectories(report.getParent());
+        String prefix = report.getParent().relativize(out) + "/";
+        Files.writeString(report, markdown(r, command, charts, prefix.equals("/") ? "" : prefix));
+        return report;
     }
 
     static double ratio(List<Sample> samples, String a, String b, String workload) {
         return Stats.throughput(samples, a, workload).median() / Stats.throughput(samples, b, workload).median();
     }
 
-    static String markdown(Harness.Results r, String command, List<String> charts) {
+    /** The report; chart links are {@code chartPrefix + name}. */
+    static String markdown(Harness.Results r, String command, List<String> charts, String chartPrefix) {
         StringBuilder s = new StringBuilder();
         List<Sample> samples = r.samples();
         List<String> targets = r.targets();
@@ -139,7 +147,7 @@ final class Report {
         }
         if (!charts.isEmpty()) {
             s.append("\n## Charts\n\n");
-            charts.forEach(c -> s.append("![").append(c).append("](").append(c).append(")\n\n"));
+            charts.forEach(c -> s.append("![").append(c).append("](").append(chartPrefix).append(c).append(")\n\n"));
         }
         return s.toString();
     }

@@ -37,7 +37,7 @@ class BenchQuickTest {
         Cleanup.deleteTree(out);
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
-        int exit = Bench.run(Profile.QUICK, work, out, "lamina bench --quick (BenchQuickTest)",
+        int exit = Bench.run(Profile.QUICK, work, out, tmp.resolve("RESULTS.md"), "lamina bench --quick (BenchQuickTest)",
                 new Progress(new PrintStream(progress, true), false));
 
         List<MountTable.Mount> left = MountTable.read(MountTable.SELF).stream()
@@ -56,5 +56,6 @@ class BenchQuickTest {
         assertThat(ImageIO.read(out.resolve(Charts.RATIOS).toFile())).isNotNull();
         assertThat(progress.toString()).contains("round 1/1", "done:");
         assertThat(work.resolve("mounts")).doesNotExist();
+        assertThat(Files.readString(tmp.resolve("RESULTS.md"))).contains("](bench-out/" + Charts.RATIOS + ")");
     }
 }
