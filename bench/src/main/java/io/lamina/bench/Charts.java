@@ -178,8 +178,19 @@ final class Charts {
         }
     }
 
-    /** 0 .. max, five ticks. */
+    /** 0 .. max, ticks at a round step (1, 2 or 5 × 10^k) so their labels read easily. */
     private record LinearScale(int width, double max) implements Scale {
+        LinearScale {
+            double step = step(max);
+            max = Math.ceil(max / step) * step;
+        }
+
+        private static double step(double max) {
+            double raw = max / 5;
+            double p = Math.pow(10, Math.floor(Math.log10(raw)));
+            return raw <= p ? p : raw <= 2 * p ? 2 * p : raw <= 5 * p ? 5 * p : 10 * p;
+        }
+
         public int x(double v) {
             return (int) Math.round(Math.max(0, Math.min(max, v)) / max * width);
         }
@@ -190,7 +201,8 @@ final class Charts {
 
         public List<Double> ticks() {
             List<Double> t = new ArrayList<>();
-            for (int i = 0; i <= 5; i++) t.add(max * i / 5);
+            double step = step(max);
+            for (double v = 0; v <= max * 1.0001; v += step) t.add(v);
             return t;
         }
 

@@ -20,18 +20,39 @@ import java.util.List;
  */
 final class Cleanup {
     private static final Deque<AutoCloseable> OPEN = new ArrayDeque<>();
+    /** Set once the JVM is shutting down: the driver thread may still be making a mount then. */
+    private static boolean exiting;
 
     static {
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("bench-cleanup").unstarted(Cleanup::closeAll));
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("bench-cleanup").unstarted(() -> {
+            synchronized (Cleanup.class) {
+                exiting = true;
+            }
+            closeAll();
+        }));
     }
 
     private Cleanup() {
     }
 
-    /** Registers {@code c} to be closed at exit unless {@link #closed} is called first. */
-    static synchronized <T extends AutoCloseable> T register(T c) {
-        OPEN.push(c);
-        return c;
+    /**
+     * Registers {@code c} to be closed at exit unless {@link #closed} is called first. During
+     * shutdown, {@code c} is closed at once and an IllegalStateException thrown, so a mount made
+     * while the hook runs does not outlive the JVM.
+     */
+    static <T extends AutoCloseable> T register(T c) {
+        synchronized (Cleanup.class) {
+            if (!exiting) {
+                OPEN.push(c);
+                return c;
+            }
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            System.err.println("bench: cleanup of " + c + " failed: " + e);
+        }
+        throw new IllegalStateException("shutting down");
     }
 
     /** Forgets {@code c}: its owner closed it. */

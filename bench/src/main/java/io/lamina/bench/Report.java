@@ -119,8 +119,9 @@ final class Report {
         if (!r.memory().isEmpty()) {
             s.append("\n## Memory: N mounts, each with its own upper, all reading the same ")
                     .append(r.profile().appendBytes() >> 20).append(" MiB file\n\n");
-            s.append("Growth of Cached (/proc/meminfo, after dropping caches) and of the serving processes' RSS "
-                    + "(lamina: this JVM, all mounts; fuse-overlayfs: the sum of its processes; kernel overlayfs: none).\n\n");
+            s.append("Growth of Cached (/proc/meminfo, machine-wide) over the reads, caches dropped after mounting; growth of the "
+                    + "serving processes' RSS from before mounting to after the reads (lamina: this JVM, all its mounts, after a GC; "
+                    + "fuse-overlayfs: the sum of its processes; kernel overlayfs: none).\n\n");
             s.append("| target | mounts | page cache growth (MiB) | RSS growth (MiB) |\n|---|---:|---:|---:|\n");
             for (MemoryBench.MemSample m : r.memory()) {
                 s.append("| ").append(m.target()).append(" | ").append(m.mounts()).append(" | ")
@@ -181,6 +182,7 @@ final class Report {
     /** Three significant digits, thousands separated. */
     static String fmt(double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) return "–";
+        if (v == 0) return "0";
         double a = Math.abs(v);
         if (a >= 1000) return String.format(Locale.ROOT, "%,.0f", v);
         if (a >= 100) return String.format(Locale.ROOT, "%.0f", v);
