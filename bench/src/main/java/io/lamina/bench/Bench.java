@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
  * {@code lamina bench}: the side-by-side harness. bin/lamina hands the {@code bench} command to
  * this module's jar, because cli must not depend on bench.
  */
-@Command(name = "lamina bench", mixinStandardHelpOptions = true,
+@Command(name = "lamina bench", mixinStandardHelpOptions = true, subcommands = Bench.Jmh.class,
         description = {"Mounts one deterministic lower stack as a plain directory, kernel overlayfs, fuse-overlayfs and "
                 + "lamina (native and jnr transports), runs the same workloads on each, interleaved, and writes "
                 + "results.md, results.jsonl and PNG charts. Needs root (mounts, drop_caches) and /dev/fuse."})
@@ -33,6 +33,20 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "Also write the markdown report here, its chart "
             + "links pointing into --out (the published run: --out bench/results --report bench/RESULTS.md).")
     Path report;
+
+    /** {@code lamina bench jmh [JMH options]}: the engine's JMH micro-benchmarks (io.lamina.bench.jmh). */
+    @Command(name = "jmh", description = {"Runs the JMH micro-benchmarks of the engine; every argument goes to JMH "
+            + "(e.g. `-f 1 EngineBench.lookup`, `-l` to list, `-h` for JMH's help)."})
+    static final class Jmh implements Callable<Integer> {
+        @CommandLine.Unmatched
+        java.util.List<String> args = new java.util.ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            org.openjdk.jmh.Main.main(args.toArray(String[]::new));
+            return 0;
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Bench()).execute(args));
