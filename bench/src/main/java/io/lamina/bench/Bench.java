@@ -30,6 +30,10 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--rounds", paramLabel = "N", description = "Rounds (default: 3, or 1 with --quick).")
     Integer rounds;
 
+    @Option(names = "--targets", paramLabel = "LIST", description = "Only these targets, comma-separated, from: plain, "
+            + "overlayfs, fuse-overlayfs, lamina-native, lamina-jnr (default: all). Ratios need overlayfs.")
+    String targets;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Also write the markdown report here, its chart "
             + "links pointing into --out (the published run: --out bench/results --report bench/RESULTS.md).")
     Path report;
@@ -68,19 +72,27 @@ public final class Bench implements Callable<Integer> {
                     p.srcFiles(), p.untarFiles(), p.createFiles(), p.seqBytes(), p.appendBytes(), p.negativeLookups(),
                     p.readdirRepeats(), p.randomReadBytes(), p.randomReadSeconds(), p.memoryMounts());
         }
-        String command = "lamina bench" + (quick ? " --quick" : "") + " --out " + out + (rounds != null ? " --rounds " + rounds : "") + (report != null ? " --report " + report : "");
-        return run(p, work.toAbsolutePath(), out.toAbsolutePath(), report == null ? null : report.toAbsolutePath(), command,
-                new Progress(System.err, System.console() != null));
+        java.util.List<Target> chosen;
+        try {
+            chosen = Targets.named(targets);
+        } catch (IllegalArgumentException e) {
+            System.err.println("lamina bench: " + e.getMessage());
+            return 2;
+        }
+        String command = "lamina bench" + (quick ? " --quick" : "") + " --out " + out + (rounds != null ? " --rounds " + rounds : "") + (targets != null ? " --targets " + targets : "") + (report != null ? " --report " + report : "");
+        return run(p, work.toAbsolutePath(), out.toAbsolutePath(), report == null ? null : report.toAbsolutePath(), chosen,
+                command, new Progress(System.err, System.console() != null));
     }
 
     /**
-     * Runs the harness and writes its outputs into {@code out} (and the report also to
+     * Runs the harness over {@code targets} and writes its outputs into {@code out} (and the report also to
      * {@code report} when not null); 0 when every target mounted and every workload ran.
      */
-    static int run(Profile p, Path work, Path out, Path report, String command, Progress progress) throws Exception {
+    static int run(Profile p, Path work, Path out, Path report, java.util.List<Target> targets, String command, Progress progress)
+            throws Exception {
         Files.createDirectories(work);
         try {
-            Harness.Results r = new Harness(p, work, progress).run();
+            Harness.Results r = new Harness(p, work, targets, progress).run();
             progress.show("writing results to " + out);
             Path md = Report.write(r, out, report, command);
             long failures = r.samples().stream().filter(s -> !s.ok()).count()

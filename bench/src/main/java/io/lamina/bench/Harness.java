@@ -17,11 +17,14 @@ import java.util.Map;
 final class Harness {
     private final Profile profile;
     private final Path work;
+    private final List<Target> targets;
     private final Progress progress;
 
-    Harness(Profile profile, Path work, Progress progress) {
+    /** A harness over {@code targets}, in the order each round mounts them. */
+    Harness(Profile profile, Path work, List<Target> targets, Progress progress) {
         this.profile = profile;
         this.work = work;
+        this.targets = List.copyOf(targets);
         this.progress = progress;
     }
 
@@ -37,7 +40,7 @@ final class Harness {
         double stackSeconds = (System.nanoTime() - t0) / 1e9;
         Map<String, String> skipped = new LinkedHashMap<>();
         List<Target> active = new ArrayList<>();
-        for (Target t : Targets.all()) {
+        for (Target t : targets) {
             String why = t.missing();
             if (why == null) active.add(t);
             else skipped.put(t.name(), why);

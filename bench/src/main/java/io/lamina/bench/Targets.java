@@ -32,6 +32,20 @@ final class Targets {
         return List.of(new Plain(), new KernelOverlay(), new FuseOverlayfs(), new Lamina("native"), new Lamina("jnr"));
     }
 
+    /**
+     * The targets named in {@code names} (comma-separated), in the harness's order; all of them
+     * for null. IllegalArgumentException naming the choices for an unknown name.
+     */
+    static List<Target> named(String names) {
+        if (names == null) return all();
+        List<String> wanted = List.of(names.split(","));
+        List<String> known = all().stream().map(Target::name).toList();
+        for (String w : wanted) {
+            if (!known.contains(w)) throw new IllegalArgumentException("unknown target '" + w + "' (choose from: " + String.join(", ", known) + ")");
+        }
+        return all().stream().filter(t -> wanted.contains(t.name())).toList();
+    }
+
     private static Path mkdirs(Path dir, String name) throws IOException {
         return Files.createDirectories(dir.resolve(name)).toAbsolutePath();
     }

@@ -37,7 +37,7 @@ class BenchQuickTest {
         Cleanup.deleteTree(out);
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
-        int exit = Bench.run(Profile.QUICK, work, out, tmp.resolve("RESULTS.md"), "lamina bench --quick (BenchQuickTest)",
+        int exit = Bench.run(Profile.QUICK, work, out, tmp.resolve("RESULTS.md"), Targets.all(), "lamina bench --quick (BenchQuickTest)",
                 new Progress(new PrintStream(progress, true), false));
 
         List<MountTable.Mount> left = MountTable.read(MountTable.SELF).stream()
