@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>libfuse runs with {@code use_ino,readdir_ino} (users see the engine's st_ino),
  * {@code hard_remove} (no {@code .fuse_hidden} files), {@code default_permissions,allow_other}
  * (the kernel checks modes; the engine runs with the mounter's rights), {@code nonempty}
- * (overlay mounts cover existing directories), {@code suid,dev} as root (libfuse2 would add
+ * (overlay mounts cover existing directories), {@code attr_timeout=0} (libfuse2 gives each name
+ * of a hard-linked file its own kernel inode, so a cached stat of one name would miss a chmod
+ * through another), {@code suid,dev} as root (libfuse2 would add
  * nosuid,nodev) and {@code subtype=lamina}, so the mount shows as {@code fuse.lamina}.
  */
 public final class JnrFuseTransport implements FuseTransport {
@@ -58,7 +60,7 @@ public final class JnrFuseTransport implements FuseTransport {
         a.add(mp.toString());
         // libfuse2 splits -o on commas; a comma in the name would start a new option.
         String opts = "fsname=" + options.fsName().replace(',', '_') + ",subtype=lamina,big_writes,"
-                + "use_ino,readdir_ino,hard_remove,default_permissions,allow_other,nonempty"
+                + "use_ino,readdir_ino,hard_remove,default_permissions,allow_other,nonempty,attr_timeout=0"
                 // libfuse2 adds nosuid,nodev unless told otherwise; as root, mount like overlayfs does.
                 + (Posix.getuid() == 0 ? ",suid,dev" : "")
                 + (options.readOnly() ? ",ro" : "");
