@@ -99,6 +99,14 @@ final class CopyUp {
                 Long.toString(left).getBytes(StandardCharsets.US_ASCII), 0);
     }
 
+    /** A lower name of a hardlinked inode goes away: the inode's other names must count one link less. */
+    void dropLowerName(Node c) {
+        String key = indexKey(c);
+        if (key == null) return;
+        ensureIndexed(c, key, false);
+        dropLowerLink(key);
+    }
+
     /** Makes sure a hardlinked lower file has its index entry (the inode other names link to). */
     void ensureIndexed(Node node, String key, boolean withData) {
         if (indexed(key) == null) {

@@ -6,9 +6,7 @@ import io.lamina.sys.StatFsInfo;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -28,9 +26,10 @@ final class Union implements InodeFs {
     private final InodeNumbers inos;
     private final DirListing listing;
     private final Handles handles = new Handles();
-    private final Map<Long, Node> nodes = new HashMap<>();
-    private final Node root;
-    private long nextNodeId = ROOT + 1;
+    private final NodeTable nodes;
+    private final NodeAttributes attrs;
+    private final FileData data;
+    private final Rename renames;
 
     Union(List<Layer> layers, Upper upper, CopyUp.Faults faults) {
         this.layers = layers;
@@ -40,11 +39,14 @@ final class Union implements InodeFs {
         this.inos = new InodeNumbers(upper.dev, layers);
         this.listing = new DirListing(upper, inos);
         Stat rootStat = Posix.fstat(upper.rootFd);
-        this.root = new Node(ROOT, FileType.DIRECTORY, inos.of(rootStat.dev(), rootStat.ino()), null, "");
+        Node root = new Node(ROOT, FileType.DIRECTORY, inos.of(rootStat.dev(), rootStat.ino()), null, "");
         root.inUpper = true;
         root.lowerDirs = rootLowers();
         root.lookups = 1;
-        nodes.put(ROOT, root);
+        this.nodes = new NodeTable(root, resolver, inos);
+        this.attrs = new NodeAttributes(upper, copyUp, handles);
+        this.data = new FileData(lock, upper, copyUp, attrs);
+        this.renames = new Rename(nodes, copyUp, resolver, listing, upper);
     }
 
     /** The root directories of the lower layers that merge under the root, down to an opaque one. */
@@ -63,18 +65,18 @@ final class Union implements InodeFs {
     public Entry lookup(long parent, String name) {
         lock.lock();
         try {
-            Node p = dir(parent);
+            Node p = nodes.dir(parent);
             RelPath.checkName(name);
             Node child = p.unlinked ? null : p.children.get(name);
             Stat fresh = null;
             if (child == null) {
-                Resolution r = resolve(p, name);
+                Resolution r = nodes.resolve(p, name);
                 if (r == null) return null;
-                child = adopt(p, name, r);
-                fresh = freshStat(child, r);
+                child = nodes.adopt(p, name, r);
+                fresh = NodeTable.freshStat(child, r);
             }
             child.lookups++;
-            return new Entry(child.nodeId, attr(child, fresh));
+            return new Entry(child.nodeId, attrs.of(child, fresh));
         } finally {
             lock.unlock();
         }
@@ -84,189 +86,44 @@ final class Union implements InodeFs {
     public void forget(long nodeId, long count) {
         lock.lock();
         try {
-            Node n = nodes.get(nodeId);
-            if (n == null || n == root) return;
+            Node n = nodes.find(nodeId);
+            if (n == null || n == nodes.root) return;
             n.lookups -= count;
-            release(n);
+            nodes.release(n);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Frees a node nobody refers to any more, and then its parent if that was all it had. */
-    private void release(Node n) {
-        while (n != root && n.lookups <= 0 && n.children.isEmpty() && n.opens == 0) {
-            nodes.remove(n.nodeId);
-            Node p = n.parent;
-            if (p.children.get(n.name) == n) p.children.remove(n.name);
-            n = p;
-        }
-    }
 
     @Override
     public Attr getattr(long nodeId) {
         lock.lock();
         try {
-            return attr(node(nodeId));
+            return attrs.of(nodes.node(nodeId));
         } finally {
             lock.unlock();
         }
     }
 
-    /** The live child {@code name} of {@code p}, resolving it from the layers the first time. */
-    private Node child(Node p, String name) {
-        if (p.unlinked) return null;
-        Node c = p.children.get(name);
-        if (c != null) return c;
-        Resolution r = resolve(p, name);
-        return r == null ? null : adopt(p, name, r);
-    }
 
-    private Resolution resolve(Node p, String name) {
-        return resolver.resolve(p.inUpper ? p.upperPath() : null, p.lowerDirs, name);
-    }
 
-    /** A new node for a name just resolved. */
-    private Node adopt(Node p, String name, Resolution r) {
-        Node c = new Node(nextNodeId++, r.type(), inoOf(r), p, name);
-        c.locate(r);
-        c.lowerIndexKey = CopyUp.indexKeyOf(r);
-        nodes.put(c.nodeId, c);
-        p.children.put(name, c);
-        return c;
-    }
 
-    /** The stat a resolution already holds for {@code n}, when it is the one attr would take; else null. */
-    private static Stat freshStat(Node n, Resolution r) {
-        if (n.inUpper) return n.metacopy ? null : r.upper();
-        return n.lowerIndexKey == null ? r.lowerStat() : null;
-    }
 
-    private long inoOf(Resolution r) {
-        if (r.origin() != 0) return r.origin();
-        Stat s = r.lowerStat() != null ? r.lowerStat() : r.upper();
-        return inos.of(s.dev(), s.ino());
-    }
 
-    private Attr attr(Node n) {
-        return attr(n, null);
-    }
 
-    /** The attributes of {@code n}; {@code known} is its real stat when the caller just took it. */
-    private Attr attr(Node n, Stat known) {
-        Stat st;
-        long nlink;
-        if (known != null) {
-            st = known;
-            nlink = nlink(n, st);
-        } else if (n.unlinked && !n.isDir()) {
-            Handles.File h = handles.anyOpen(n);
-            if (h == null) throw new FsException(Errno.ENOENT, n.displayPath() + " was removed");
-            st = Posix.fstat(h.fd);
-            nlink = st.nlink();
-        } else {
-            st = realStat(n);
-            nlink = nlink(n, st);
-        }
-        long blocks = st.blocks();
-        if (n.metacopy) {
-            Stat data = Beneath.statOrNull(n.lower.layer().rootFd(), n.lower.path());
-            if (data != null) blocks = data.blocks();
-        }
-        return new Attr(n.ino, st.mode(), nlink, st.uid(), st.gid(), st.rdev(), st.size(), blocks,
-                (int) st.blksize(), st.atimeSec(), (int) st.atimeNsec(), st.mtimeSec(), (int) st.mtimeNsec(),
-                st.ctimeSec(), (int) st.ctimeNsec());
-    }
 
-    /** The stat of the real entry that describes {@code n} now. */
-    private Stat realStat(Node n) {
-        Stat st;
-        try (EntryRef e = metadataEntry(n)) {
-            st = Posix.fstatatOrNull(e.parentFd(), e.name(), Posix.AT_SYMLINK_NOFOLLOW);
-        }
-        if (st == null) throw new FsException(Errno.ESTALE, n.displayPath() + " vanished from its layer");
-        return st;
-    }
 
-    /**
-     * The real entry holding {@code n}'s metadata: its upper entry; for a lower name of a
-     * hardlinked inode another name of which was copied up, the index entry; else its lower entry.
-     */
-    private EntryRef metadataEntry(Node n) {
-        if (n.unlinked) throw new FsException(Errno.ENOENT, n.displayPath());
-        if (n.inUpper) {
-            if (n.metacopy) n.metacopy = WhiteoutFormat.isMetacopy(upper.rootFd, n.upperPath());
-            return EntryRef.open(upper.rootFd, n.upperPath());
-        }
-        String key = copyUp.indexKey(n);
-        if (key != null && copyUp.indexed(key) != null) return new EntryRef(Posix.dup(upper.indexFd), key);
-        LowerRef l = n.isDir() ? n.lowerDirs.get(0) : n.lower;
-        return EntryRef.open(l.layer().rootFd(), l.path());
-    }
 
-    /** st_nlink as the kernel's overlayfs (with index=on) reports it. */
-    private long nlink(Node n, Stat st) {
-        if (n.isDir()) {
-            boolean merged = n.inUpper ? !n.lowerDirs.isEmpty() : n.lowerDirs.size() > 1;
-            return merged ? 1 : st.nlink();
-        }
-        // An upper file linked from the index has at least two links: only then can it have a key.
-        String key = n.inUpper ? (st.nlink() > 1 ? upperIndexKey(n) : null) : copyUp.indexKey(n);
-        if (key == null) return st.nlink();
-        Stat idx = copyUp.indexed(key);
-        if (idx == null) return st.nlink();
-        return idx.nlink() - 1 + copyUp.lowerLinks(key);
-    }
 
-    /** The index key of an upper file that was copied up from a hardlinked lower file, or null. */
-    private String upperIndexKey(Node n) {
-        byte[] v;
-        try (EntryRef e = EntryRef.open(upper.rootFd, n.upperPath())) {
-            v = Posix.lgetxattr(e.path(), CopyUp.INDEX_KEY_XATTR);
-        }
-        return v == null ? null : new String(v, java.nio.charset.StandardCharsets.US_ASCII);
-    }
 
     // ---- helpers -------------------------------------------------------------------------------
 
-    private Node node(long nodeId) {
-        Node n = nodes.get(nodeId);
-        if (n == null) throw new FsException(Errno.ENOENT, "no node " + nodeId);
-        return n;
-    }
 
-    private Node dir(long nodeId) {
-        Node n = node(nodeId);
-        if (!n.isDir()) throw new FsException(Errno.ENOTDIR, n.displayPath());
-        return n;
-    }
 
-    private Node existing(Node p, String name) {
-        RelPath.checkName(name);
-        Node c = child(p, name);
-        if (c == null) throw new FsException(Errno.ENOENT, RelPath.join(p.displayPath(), name));
-        return c;
-    }
 
-    /** Whether the upper holds a whiteout at {@code name} in directory {@code p} (an upper directory). */
-    private boolean whiteoutAt(int parentFd, String name) {
-        return WhiteoutFormat.isWhiteout(Posix.fstatatOrNull(parentFd, name, Posix.AT_SYMLINK_NOFOLLOW));
-    }
 
-    private Node newChild(Node p, String name, FileType type, Stat st) {
-        Node c = new Node(nextNodeId++, type, inos.of(st.dev(), st.ino()), p, name);
-        c.inUpper = true;
-        c.lookups = 1;
-        nodes.put(c.nodeId, c);
-        p.children.put(name, c);
-        return c;
-    }
 
-    /** Detaches {@code c} from the tree after its name went away. */
-    private void unlinkNode(Node c) {
-        c.unlinked = true;
-        if (c.parent.children.get(c.name) == c) c.parent.children.remove(c.name);
-    }
 
     /**
      * Creates a new upper entry {@code name} in {@code p} with {@code make} (which creates it under
@@ -276,7 +133,7 @@ final class Union implements InodeFs {
      */
     private Entry createEntry(Node p, String name, FileType type, int mode, Caller caller, Maker make) {
         RelPath.checkName(name);
-        if (child(p, name) != null) throw new FsException(Errno.EEXIST, RelPath.join(p.displayPath(), name));
+        if (nodes.child(p, name) != null) throw new FsException(Errno.EEXIST, RelPath.join(p.displayPath(), name));
         copyUp.ensureUpper(p, false);
         int dirFd = Beneath.openDir(upper.rootFd, p.upperPath());
         try {
@@ -286,7 +143,7 @@ final class Union implements InodeFs {
                 caller = new Caller(caller.uid(), parentStat.gid());
                 if (type == FileType.DIRECTORY) mode |= S_ISGID;
             }
-            if (!whiteoutAt(dirFd, name)) {
+            if (!WhiteoutFormat.isWhiteoutAt(dirFd, name)) {
                 make.make(dirFd, name);
                 setOwnerAndMode(dirFd, name, type, mode, caller);
                 // As the kernel does: a new directory in a merged one never looks below.
@@ -307,8 +164,8 @@ final class Union implements InodeFs {
                 }
             }
             Stat st = Posix.fstatat(dirFd, name, Posix.AT_SYMLINK_NOFOLLOW);
-            Node c = newChild(p, name, type, st);
-            return new Entry(c.nodeId, attr(c));
+            Node c = nodes.newChild(p, name, type, st);
+            return new Entry(c.nodeId, attrs.of(c));
         } finally {
             Posix.close(dirFd);
         }
@@ -344,7 +201,7 @@ final class Union implements InodeFs {
         try {
             FileType type = FileType.ofMode(mode);
             if (type == FileType.DIRECTORY || type == FileType.SYMLINK) throw new FsException(Errno.EINVAL, name);
-            return createEntry(dir(parent), name, type, mode, caller,
+            return createEntry(nodes.dir(parent), name, type, mode, caller,
                     (fd, n) -> Posix.mknodat(fd, n, (mode & FileType.S_IFMT) | 0600, rdev));
         } finally {
             lock.unlock();
@@ -355,7 +212,7 @@ final class Union implements InodeFs {
     public Entry mkdir(long parent, String name, int mode, Caller caller) {
         lock.lock();
         try {
-            return createEntry(dir(parent), name, FileType.DIRECTORY, mode, caller, (fd, n) -> Posix.mkdirat(fd, n, 0700));
+            return createEntry(nodes.dir(parent), name, FileType.DIRECTORY, mode, caller, (fd, n) -> Posix.mkdirat(fd, n, 0700));
         } finally {
             lock.unlock();
         }
@@ -365,7 +222,7 @@ final class Union implements InodeFs {
     public Entry symlink(long parent, String name, String target, Caller caller) {
         lock.lock();
         try {
-            return createEntry(dir(parent), name, FileType.SYMLINK, 0777, caller, (fd, n) -> Posix.symlinkat(target, fd, n));
+            return createEntry(nodes.dir(parent), name, FileType.SYMLINK, 0777, caller, (fd, n) -> Posix.symlinkat(target, fd, n));
         } finally {
             lock.unlock();
         }
@@ -375,17 +232,17 @@ final class Union implements InodeFs {
     public Created create(long parent, String name, int mode, int flags, Caller caller) {
         lock.lock();
         try {
-            Node p = dir(parent);
+            Node p = nodes.dir(parent);
             RelPath.checkName(name);
-            Node existing = child(p, name);
+            Node existing = nodes.child(p, name);
             if (existing != null) {
                 if ((flags & Posix.O_EXCL) != 0) throw new FsException(Errno.EEXIST, RelPath.join(p.displayPath(), name));
                 existing.lookups++;
-                return new Created(new Entry(existing.nodeId, attr(existing)), openLocked(existing, flags));
+                return new Created(new Entry(existing.nodeId, attrs.of(existing)), openLocked(existing, flags));
             }
             Entry e = createEntry(p, name, FileType.REGULAR, mode, caller,
                     (fd, n) -> Posix.close(Posix.openat(fd, n, Posix.O_CREAT | Posix.O_EXCL | Posix.O_WRONLY | Posix.O_NOFOLLOW, 0600)));
-            return new Created(e, openLocked(node(e.nodeId()), flags & ~Posix.O_TRUNC));
+            return new Created(e, openLocked(nodes.node(e.nodeId()), flags & ~Posix.O_TRUNC));
         } finally {
             lock.unlock();
         }
@@ -395,12 +252,12 @@ final class Union implements InodeFs {
     public Entry link(long nodeId, long newParent, String newName) {
         lock.lock();
         try {
-            Node src = node(nodeId);
+            Node src = nodes.node(nodeId);
             if (src.isDir()) throw new FsException(Errno.EPERM, "hard link to directory " + src.displayPath());
             if (src.unlinked) throw new FsException(Errno.ENOENT, src.displayPath());
-            Node np = dir(newParent);
+            Node np = nodes.dir(newParent);
             RelPath.checkName(newName);
-            if (child(np, newName) != null) throw new FsException(Errno.EEXIST, RelPath.join(np.displayPath(), newName));
+            if (nodes.child(np, newName) != null) throw new FsException(Errno.EEXIST, RelPath.join(np.displayPath(), newName));
             copyUp.ensureUpper(src, false);
             copyUp.ensureUpper(np, false);
             // The inode records where its lower data is, since its names no longer tell.
@@ -412,7 +269,7 @@ final class Union implements InodeFs {
             int srcDir = Beneath.openDir(upper.rootFd, src.parent.upperPath());
             int dstDir = Beneath.openDir(upper.rootFd, np.upperPath());
             try {
-                if (whiteoutAt(dstDir, newName)) {
+                if (WhiteoutFormat.isWhiteoutAt(dstDir, newName)) {
                     String tmp = upper.tempName();
                     Posix.linkat(srcDir, src.name, upper.tempFd, tmp, 0);
                     Posix.renameat2(upper.tempFd, tmp, dstDir, newName, 0);
@@ -423,15 +280,8 @@ final class Union implements InodeFs {
                 Posix.close(srcDir);
                 Posix.close(dstDir);
             }
-            Node c = new Node(nextNodeId++, src.type, src.ino, np, newName);
-            c.inUpper = true;
-            c.metacopy = src.metacopy;
-            c.lower = src.lower;
-            c.lowerIndexKey = src.lowerIndexKey;
-            c.lookups = 1;
-            nodes.put(c.nodeId, c);
-            np.children.put(newName, c);
-            return new Entry(c.nodeId, attr(c));
+            Node c = nodes.linkChild(src, np, newName);
+            return new Entry(c.nodeId, attrs.of(c));
         } finally {
             lock.unlock();
         }
@@ -443,10 +293,10 @@ final class Union implements InodeFs {
     public void unlink(long parent, String name) {
         lock.lock();
         try {
-            Node p = dir(parent);
-            Node c = existing(p, name);
+            Node p = nodes.dir(parent);
+            Node c = nodes.existing(p, name);
             if (c.isDir()) throw new FsException(Errno.EISDIR, c.displayPath());
-            dropLowerName(c);
+            copyUp.dropLowerName(c);
             remove(p, c);
         } finally {
             lock.unlock();
@@ -457,8 +307,8 @@ final class Union implements InodeFs {
     public void rmdir(long parent, String name) {
         lock.lock();
         try {
-            Node p = dir(parent);
-            Node c = existing(p, name);
+            Node p = nodes.dir(parent);
+            Node c = nodes.existing(p, name);
             if (!c.isDir()) throw new FsException(Errno.ENOTDIR, c.displayPath());
             if (!listing.list(c).isEmpty()) throw new FsException(Errno.ENOTEMPTY, c.displayPath());
             remove(p, c);
@@ -467,13 +317,6 @@ final class Union implements InodeFs {
         }
     }
 
-    /** A lower name of a hardlinked inode goes away: the inode's other names must count one link less. */
-    private void dropLowerName(Node c) {
-        String key = copyUp.indexKey(c);
-        if (key == null) return;
-        copyUp.ensureIndexed(c, key, false);
-        copyUp.dropLowerLink(key);
-    }
 
     /**
      * Removes {@code c} from {@code p}: its upper entry goes (moved to the work directory and
@@ -495,7 +338,7 @@ final class Union implements InodeFs {
         } finally {
             Posix.close(dirFd);
         }
-        unlinkNode(c);
+        nodes.detach(c);
     }
 
     // ---- rename --------------------------------------------------------------------------------
@@ -504,113 +347,10 @@ final class Union implements InodeFs {
     public void rename(long parent, String name, long newParent, String newName, int flags) {
         lock.lock();
         try {
-            if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) != 0
-                    || flags == (RENAME_NOREPLACE | RENAME_EXCHANGE)) {
-                throw new FsException(Errno.EINVAL, "rename flags " + flags);
-            }
-            Node p = dir(parent);
-            Node np = dir(newParent);
-            Node src = existing(p, name);
-            RelPath.checkName(newName);
-            Node dst = child(np, newName);
-            if (src == dst) return;
-            boolean exchange = (flags & RENAME_EXCHANGE) != 0;
-            if (exchange && dst == null) throw new FsException(Errno.ENOENT, RelPath.join(np.displayPath(), newName));
-            if ((flags & RENAME_NOREPLACE) != 0 && dst != null) throw new FsException(Errno.EEXIST, dst.displayPath());
-            if (src.isDir() && isAncestor(src, np)) throw new FsException(Errno.EINVAL, "moving " + src.displayPath() + " into itself");
-            if (exchange && dst.isDir() && isAncestor(dst, p)) throw new FsException(Errno.EINVAL, "moving " + dst.displayPath() + " into itself");
-            if (dst != null && !exchange) {
-                checkReplaceable(src, dst);
-                dropLowerName(dst);
-            }
-
-            copyUp.ensureUpper(p, false);
-            copyUp.ensureUpper(np, false);
-            copyUp.ensureUpper(src, false);
-            if (exchange) copyUp.ensureUpper(dst, false);
-            keepLowerBinding(src, np, newName);
-            if (exchange) keepLowerBinding(dst, p, name);
-
-            int from = Beneath.openDir(upper.rootFd, p.upperPath());
-            int to = Beneath.openDir(upper.rootFd, np.upperPath());
-            try {
-                if (exchange) {
-                    Posix.renameat2(from, name, to, newName, Posix.RENAME_EXCHANGE);
-                } else {
-                    if (dst != null && dst.isDir() && dst.inUpper) clearAway(to, newName);
-                    boolean below = resolver.existsBelow(p.lowerDirs, name);
-                    if (src.isDir() && whiteoutAt(to, newName)) {
-                        // A directory cannot replace a whiteout: swap them, the whiteout lands at the old name.
-                        Posix.renameat2(from, name, to, newName, Posix.RENAME_EXCHANGE);
-                        if (!below) Posix.unlinkat(from, name, 0);
-                    } else {
-                        Posix.renameat2(from, name, to, newName, below ? Posix.RENAME_WHITEOUT : 0);
-                    }
-                }
-            } finally {
-                Posix.close(from);
-                Posix.close(to);
-            }
-            if (dst != null && !exchange) unlinkNode(dst);
-            move(src, np, newName);
-            if (exchange) move(dst, p, name);
+            renames.rename(nodes.dir(parent), name, nodes.dir(newParent), newName, flags);
         } finally {
             lock.unlock();
         }
-    }
-
-    private static boolean isAncestor(Node a, Node n) {
-        for (Node x = n; x != null; x = x.parent) {
-            if (x == a) return true;
-        }
-        return false;
-    }
-
-    private void checkReplaceable(Node src, Node dst) {
-        if (src.isDir() && !dst.isDir()) throw new FsException(Errno.ENOTDIR, dst.displayPath());
-        if (!src.isDir() && dst.isDir()) throw new FsException(Errno.EISDIR, dst.displayPath());
-        if (dst.isDir() && !listing.list(dst).isEmpty()) throw new FsException(Errno.ENOTEMPTY, dst.displayPath());
-    }
-
-    /**
-     * Before a node moves to (or, for a link, gains) {@code newName} in {@code np}: a metacopy file
-     * gets an absolute redirect to its data; a directory with lower parts gets
-     * an absolute redirect to them (so it keeps them wherever it goes); a pure upper directory that
-     * lands where a lower layer has the name is made opaque (so it does not merge with that).
-     */
-    private void keepLowerBinding(Node d, Node np, String newName) {
-        if (d.metacopy) {
-            try (EntryRef e = EntryRef.open(upper.rootFd, d.upperPath())) {
-                Posix.lsetxattr(e.path(), WhiteoutFormat.REDIRECT_XATTR, WhiteoutFormat.absoluteRedirect(d.lower.path()), 0);
-            }
-            return;
-        }
-        if (!d.isDir()) return;
-        int fd = Beneath.openDirForReading(upper.rootFd, d.upperPath());
-        try {
-            if (!d.lowerDirs.isEmpty()) {
-                Posix.fsetxattr(fd, WhiteoutFormat.REDIRECT_XATTR,
-                        WhiteoutFormat.absoluteRedirect(d.lowerDirs.get(0).path()), 0);
-            } else if (resolver.existsBelow(np.lowerDirs, newName)) {
-                WhiteoutFormat.markOpaque(fd);
-            }
-        } finally {
-            Posix.close(fd);
-        }
-    }
-
-    /** Moves an upper directory (empty in the merged view, maybe full of whiteouts) out of the way. */
-    private void clearAway(int dirFd, String name) {
-        String tmp = upper.tempName();
-        Posix.renameat2(dirFd, name, upper.tempFd, tmp, 0);
-        upper.discardTemp(tmp);
-    }
-
-    private static void move(Node n, Node np, String newName) {
-        if (n.parent.children.get(n.name) == n) n.parent.children.remove(n.name);
-        n.parent = np;
-        n.name = newName;
-        np.children.put(newName, n);
     }
 
     // ---- attributes ----------------------------------------------------------------------------
@@ -619,13 +359,13 @@ final class Union implements InodeFs {
     public Attr setattr(long nodeId, SetAttr ch, long fh, Caller caller) {
         lock.lock();
         try {
-            Node n = node(nodeId);
+            Node n = nodes.node(nodeId);
             Handles.File h = handles.fileOrNull(fh);
             if (n.unlinked) {
                 if (h == null) h = handles.anyOpen(n);
                 if (h == null) throw new FsException(Errno.ENOENT, n.displayPath());
                 applyToFd(h.fd, ch);
-                return attr(n);
+                return attrs.of(n);
             }
             if (ch.size() != null) {
                 if (n.isDir()) throw new FsException(Errno.EISDIR, n.displayPath());
@@ -659,7 +399,7 @@ final class Union implements InodeFs {
                     Posix.close(dirFd);
                 }
             }
-            return attr(n);
+            return attrs.of(n);
         } finally {
             lock.unlock();
         }
@@ -686,7 +426,7 @@ final class Union implements InodeFs {
     public String readlink(long nodeId) {
         lock.lock();
         try {
-            Node n = node(nodeId);
+            Node n = nodes.node(nodeId);
             if (n.type != FileType.SYMLINK) throw new FsException(Errno.EINVAL, n.displayPath() + " is not a symlink");
             int root = n.inUpper ? upper.rootFd : n.lower.layer().rootFd();
             String path = n.inUpper ? n.upperPath() : n.lower.path();
@@ -707,7 +447,7 @@ final class Union implements InodeFs {
     public long open(long nodeId, int flags) {
         lock.lock();
         try {
-            return openLocked(node(nodeId), flags);
+            return openLocked(nodes.node(nodeId), flags);
         } finally {
             lock.unlock();
         }
@@ -720,74 +460,17 @@ final class Union implements InodeFs {
         boolean write = (flags & Posix.O_ACCMODE) != Posix.O_RDONLY || (flags & Posix.O_TRUNC) != 0;
         if (write) copyUp.ensureUpper(n, true);
         int realFlags = flags & (Posix.O_ACCMODE | Posix.O_APPEND | Posix.O_TRUNC);
-        Handles.File h = new Handles.File(n, flags, openData(n, realFlags), dataOnUpper(n));
+        Handles.File h = new Handles.File(n, flags, data.open(n, realFlags), FileData.onUpper(n));
         n.opens++;
         return handles.add(h);
-    }
-
-    private static boolean dataOnUpper(Node n) {
-        return n.inUpper && !n.metacopy;
-    }
-
-    /** Opens the real file holding {@code n}'s data now. */
-    private int openData(Node n, int flags) {
-        if (n.inUpper && n.metacopy) n.metacopy = WhiteoutFormat.isMetacopy(upper.rootFd, n.upperPath());
-        if (dataOnUpper(n)) return Beneath.open(upper.rootFd, n.upperPath(), flags, 0);
-        String key = copyUp.indexKey(n);
-        if (key != null && copyUp.indexed(key) != null && !copyUp.isMetacopyIndex(key)) {
-            return Posix.openat(upper.indexFd, key, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
-        }
-        return Beneath.openForReadingQuietly(n.lower.layer().rootFd(), n.lower.path());
-    }
-
-    /** The handle's descriptor, moved to the upper file if the node was copied up since open. */
-    private int dataFd(Handles.File h) {
-        if (h.onUpper || !dataOnUpper(h.node) || h.node.unlinked) return h.fd;
-        lock.lock();
-        try {
-            if (!h.onUpper && dataOnUpper(h.node) && !h.node.unlinked) {
-                int fd = openData(h.node, Posix.O_RDONLY);
-                synchronized (h.retired) {
-                    h.retired.add(h.fd);
-                }
-                h.fd = fd;
-                h.onUpper = true;
-            }
-            return h.fd;
-        } finally {
-            lock.unlock();
-        }
     }
 
     @Override
     public int read(long fh, long offset, ByteBuffer dst) {
         Handles.File h = handles.file(fh);
         if ((h.flags & Posix.O_ACCMODE) == Posix.O_WRONLY) throw new FsException(Errno.EBADF, "not open for reading");
-        if (!h.accessed) markAccessed(h);
-        return Posix.pread(dataFd(h), dst, offset);
-    }
-
-    /**
-     * The first read of a handle whose data is still a lower file but whose metadata lives in the
-     * upper (a metacopy file, or a name of a copied-up hardlinked inode) updates the upper's atime
-     * by the relatime rule, as the kernel's overlayfs does; lower files are read without atime.
-     */
-    private void markAccessed(Handles.File h) {
-        h.accessed = true;
-        Node n = h.node;
-        lock.lock();
-        try {
-            if (dataOnUpper(n) || n.unlinked || !(n.inUpper || copyUp.indexed(copyUp.indexKey(n)) != null)) return;
-            try (EntryRef e = metadataEntry(n)) {
-                Stat st = Posix.fstatat(e.parentFd(), e.name(), Posix.AT_SYMLINK_NOFOLLOW);
-                long now = System.currentTimeMillis() / 1000;
-                boolean stale = st.atimeSec() < st.mtimeSec() || (st.atimeSec() == st.mtimeSec() && st.atimeNsec() <= st.mtimeNsec())
-                        || st.atimeSec() < st.ctimeSec() || now - st.atimeSec() >= 24 * 3600;
-                if (stale) Posix.utimensat(e.parentFd(), e.name(), 0, Posix.UTIME_NOW, 0, Posix.UTIME_OMIT, Posix.AT_SYMLINK_NOFOLLOW);
-            }
-        } finally {
-            lock.unlock();
-        }
+        if (!h.accessed) data.markAccessed(h);
+        return Posix.pread(data.fd(h), dst, offset);
     }
 
     @Override
@@ -812,7 +495,7 @@ final class Union implements InodeFs {
                 h.retired.forEach(Posix::closeQuietly);
             }
             h.node.opens--;
-            release(h.node);
+            nodes.release(h.node);
         } finally {
             lock.unlock();
         }
@@ -842,14 +525,14 @@ final class Union implements InodeFs {
     public OptionalInt backingFd(long fh) {
         Handles.File h = handles.file(fh);
         // The kernel will read without asking: update the atime now, as the first read would.
-        if (!h.accessed && (h.flags & Posix.O_ACCMODE) != Posix.O_WRONLY) markAccessed(h);
-        return OptionalInt.of(dataFd(h));
+        if (!h.accessed && (h.flags & Posix.O_ACCMODE) != Posix.O_WRONLY) data.markAccessed(h);
+        return OptionalInt.of(data.fd(h));
     }
 
     @Override
     public long lseek(long fh, long offset, int whence) {
         Handles.File h = handles.file(fh);
-        return Posix.lseek(dataFd(h), offset, whence);
+        return Posix.lseek(data.fd(h), offset, whence);
     }
 
     // ---- directories ---------------------------------------------------------------------------
@@ -858,7 +541,7 @@ final class Union implements InodeFs {
     public long opendir(long nodeId) {
         lock.lock();
         try {
-            Node n = dir(nodeId);
+            Node n = nodes.dir(nodeId);
             List<DirEntry> entries = n.unlinked ? List.of() : listing.list(n);
             n.opens++;
             return handles.add(new Handles.Dir(n, entries));
@@ -887,7 +570,7 @@ final class Union implements InodeFs {
             Handles.Dir d = handles.dir(dh);
             handles.removeDir(dh);
             d.node().opens--;
-            release(d.node());
+            nodes.release(d.node());
         } finally {
             lock.unlock();
         }
@@ -916,10 +599,10 @@ final class Union implements InodeFs {
     public byte[] getxattr(long nodeId, String name) {
         lock.lock();
         try {
-            Node n = node(nodeId);
+            Node n = nodes.node(nodeId);
             if (WhiteoutFormat.isPrivateXattr(name)) throw new FsException(Errno.ENODATA, name);
             byte[] v;
-            try (EntryRef e = metadataEntry(n)) {
+            try (EntryRef e = attrs.metadataEntry(n)) {
                 v = Posix.lgetxattr(e.path(), name);
             }
             if (v == null) throw new FsException(Errno.ENODATA, name + " on " + n.displayPath());
@@ -933,9 +616,9 @@ final class Union implements InodeFs {
     public List<String> listxattr(long nodeId) {
         lock.lock();
         try {
-            Node n = node(nodeId);
+            Node n = nodes.node(nodeId);
             List<String> out = new ArrayList<>();
-            try (EntryRef e = metadataEntry(n)) {
+            try (EntryRef e = attrs.metadataEntry(n)) {
                 for (String x : Posix.llistxattr(e.path())) {
                     if (!WhiteoutFormat.isPrivateXattr(x)) out.add(x);
                 }
@@ -950,10 +633,10 @@ final class Union implements InodeFs {
     public void setxattr(long nodeId, String name, byte[] value, int flags) {
         lock.lock();
         try {
-            Node n = node(nodeId);
+            Node n = nodes.node(nodeId);
             if (WhiteoutFormat.isPrivateXattr(name)) throw new FsException(Errno.EPERM, name + " belongs to the union");
             copyUp.ensureUpper(n, false);
-            try (EntryRef e = metadataEntry(n)) {
+            try (EntryRef e = attrs.metadataEntry(n)) {
                 Posix.lsetxattr(e.path(), name, value, flags);
             }
         } finally {
@@ -965,15 +648,15 @@ final class Union implements InodeFs {
     public void removexattr(long nodeId, String name) {
         lock.lock();
         try {
-            Node n = node(nodeId);
+            Node n = nodes.node(nodeId);
             if (WhiteoutFormat.isPrivateXattr(name)) throw new FsException(Errno.EPERM, name + " belongs to the union");
             if (!n.inUpper) {
-                try (EntryRef e = metadataEntry(n)) {
+                try (EntryRef e = attrs.metadataEntry(n)) {
                     if (Posix.lgetxattr(e.path(), name) == null) throw new FsException(Errno.ENODATA, name + " on " + n.displayPath());
                 }
             }
             copyUp.ensureUpper(n, false);
-            try (EntryRef e = metadataEntry(n)) {
+            try (EntryRef e = attrs.metadataEntry(n)) {
                 Posix.lremovexattr(e.path(), name);
             }
         } finally {

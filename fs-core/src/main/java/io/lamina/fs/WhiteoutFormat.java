@@ -46,6 +46,11 @@ final class WhiteoutFormat {
         return st != null && st.isCharDevice00();
     }
 
+    /** Whether the directory {@code dirFd} holds an overlayfs whiteout named {@code name}. */
+    static boolean isWhiteoutAt(int dirFd, String name) {
+        return isWhiteout(Posix.fstatatOrNull(dirFd, name, Posix.AT_SYMLINK_NOFOLLOW));
+    }
+
     /** Whether {@code name} in the open directory {@code dirFd} is hidden by an OCI whiteout. */
     static boolean ociWhiteoutExists(int dirFd, String name) {
         return Posix.fstatatOrNull(dirFd, OCI_PREFIX + name, Posix.AT_SYMLINK_NOFOLLOW) != null;

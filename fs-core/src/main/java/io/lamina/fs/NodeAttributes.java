@@ -1,0 +1,96 @@
+package io.lamina.fs;
+
+import io.lamina.sys.Posix;
+import io.lamina.sys.Stat;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What stat shows of a node: which real entry holds its metadata (upper, the hardlink index, or a
+ * lower layer), and st_nlink as the kernel's overlayfs reports it. Callers hold the engine lock.
+ */
+final class NodeAttributes {
+    private final Upper upper;
+    private final CopyUp copyUp;
+    private final Handles handles;
+
+    NodeAttributes(Upper upper, CopyUp copyUp, Handles handles) {
+        this.upper = upper;
+        this.copyUp = copyUp;
+        this.handles = handles;
+    }
+
+    Attr of(Node n) {
+        return of(n, null);
+    }
+    /** The attributes of {@code n}; {@code known} is its real stat when the caller just took it. */
+    Attr of(Node n, Stat known) {
+        Stat st;
+        long nlink;
+        if (known != null) {
+            st = known;
+            nlink = nlink(n, st);
+        } else if (n.unlinked && !n.isDir()) {
+            Handles.File h = handles.anyOpen(n);
+            if (h == null) throw new FsException(Errno.ENOENT, n.displayPath() + " was removed");
+            st = Posix.fstat(h.fd);
+            nlink = st.nlink();
+        } else {
+            st = realStat(n);
+            nlink = nlink(n, st);
+        }
+        long blocks = st.blocks();
+        if (n.metacopy) {
+            Stat data = Beneath.statOrNull(n.lower.layer().rootFd(), n.lower.path());
+            if (data != null) blocks = data.blocks();
+        }
+        return new Attr(n.ino, st.mode(), nlink, st.uid(), st.gid(), st.rdev(), st.size(), blocks,
+                (int) st.blksize(), st.atimeSec(), (int) st.atimeNsec(), st.mtimeSec(), (int) st.mtimeNsec(),
+                st.ctimeSec(), (int) st.ctimeNsec());
+    }
+    /** The stat of the real entry that describes {@code n} now. */
+    private Stat realStat(Node n) {
+        Stat st;
+        try (EntryRef e = metadataEntry(n)) {
+            st = Posix.fstatatOrNull(e.parentFd(), e.name(), Posix.AT_SYMLINK_NOFOLLOW);
+        }
+        if (st == null) throw new FsException(Errno.ESTALE, n.displayPath() + " vanished from its layer");
+        return st;
+    }
+    /**
+     * The real entry holding {@code n}'s metadata: its upper entry; for a lower name of a
+     * hardlinked inode another name of which was copied up, the index entry; else its lower entry.
+     */
+    EntryRef metadataEntry(Node n) {
+        if (n.unlinked) throw new FsException(Errno.ENOENT, n.displayPath());
+        if (n.inUpper) {
+            if (n.metacopy) n.metacopy = WhiteoutFormat.isMetacopy(upper.rootFd, n.upperPath());
+            return EntryRef.open(upper.rootFd, n.upperPath());
+        }
+        String key = copyUp.indexKey(n);
+        if (key != null && copyUp.indexed(key) != null) return new EntryRef(Posix.dup(upper.indexFd), key);
+        LowerRef l = n.isDir() ? n.lowerDirs.get(0) : n.lower;
+        return EntryRef.open(l.layer().rootFd(), l.path());
+    }
+    /** st_nlink as the kernel's overlayfs (with index=on) reports it. */
+    private long nlink(Node n, Stat st) {
+        if (n.isDir()) {
+            boolean merged = n.inUpper ? !n.lowerDirs.isEmpty() : n.lowerDirs.size() > 1;
+            return merged ? 1 : st.nlink();
+        }
+        // An upper file linked from the index has at least two links: only then can it have a key.
+        String key = n.inUpper ? (st.nlink() > 1 ? upperIndexKey(n) : null) : copyUp.indexKey(n);
+        if (key == null) return st.nlink();
+        Stat idx = copyUp.indexed(key);
+        if (idx == null) return st.nlink();
+        return idx.nlink() - 1 + copyUp.lowerLinks(key);
+    }
+    /** The index key of an upper file that was copied up from a hardlinked lower file, or null. */
+    private String upperIndexKey(Node n) {
+        byte[] v;
+        try (EntryRef e = EntryRef.open(upper.rootFd, n.upperPath())) {
+            v = Posix.lgetxattr(e.path(), CopyUp.INDEX_KEY_XATTR);
+        }
+        return v == null ? null : new String(v, StandardCharsets.US_ASCII);
+    }
+}
