@@ -65,10 +65,16 @@ final class Union implements InodeFs {
         try {
             Node p = dir(parent);
             RelPath.checkName(name);
-            Node child = child(p, name);
-            if (child == null) return null;
+            Node child = p.unlinked ? null : p.children.get(name);
+            Stat fresh = null;
+            if (child == null) {
+                Resolution r = resolve(p, name);
+                if (r == null) return null;
+                child = adopt(p, name, r);
+                fresh = freshStat(child, r);
+            }
             child.lookups++;
-            return new Entry(child.nodeId, attr(child));
+            return new Entry(child.nodeId, attr(child, fresh));
         } finally {
             lock.unlock();
         }
@@ -112,14 +118,28 @@ final class Union implements InodeFs {
         if (p.unlinked) return null;
         Node c = p.children.get(name);
         if (c != null) return c;
-        Resolution r = resolver.resolve(p.inUpper ? p.upperPath() : null, p.lowerDirs, name);
-        if (r == null) return null;
-        c = new Node(nextNodeId++, r.type(), inoOf(r), p, name);
+        Resolution r = resolve(p, name);
+        return r == null ? null : adopt(p, name, r);
+    }
+
+    private Resolution resolve(Node p, String name) {
+        return resolver.resolve(p.inUpper ? p.upperPath() : null, p.lowerDirs, name);
+    }
+
+    /** A new node for a name just resolved. */
+    private Node adopt(Node p, String name, Resolution r) {
+        Node c = new Node(nextNodeId++, r.type(), inoOf(r), p, name);
         c.locate(r);
         c.lowerIndexKey = CopyUp.indexKeyOf(r);
         nodes.put(c.nodeId, c);
         p.children.put(name, c);
         return c;
+    }
+
+    /** The stat a resolution already holds for {@code n}, when it is the one attr would take; else null. */
+    private static Stat freshStat(Node n, Resolution r) {
+        if (n.inUpper) return n.metacopy ? null : r.upper();
+        return n.lowerIndexKey == null ? r.lowerStat() : null;
     }
 
     private long inoOf(Resolution r) {
@@ -129,9 +149,17 @@ final class Union implements InodeFs {
     }
 
     private Attr attr(Node n) {
+        return attr(n, null);
+    }
+
+    /** The attributes of {@code n}; {@code known} is its real stat when the caller just took it. */
+    private Attr attr(Node n, Stat known) {
         Stat st;
         long nlink;
-        if (n.unlinked && !n.isDir()) {
+        if (known != null) {
+            st = known;
+            nlink = nlink(n, st);
+        } else if (n.unlinked && !n.isDir()) {
             Handles.File h = handles.anyOpen(n);
             if (h == null) throw new FsException(Errno.ENOENT, n.displayPath() + " was removed");
             st = Posix.fstat(h.fd);
@@ -252,6 +280,12 @@ final class Union implements InodeFs {
         copyUp.ensureUpper(p, false);
         int dirFd = Beneath.openDir(upper.rootFd, p.upperPath());
         try {
+            Stat parentStat = Posix.fstat(dirFd);
+            if ((parentStat.mode() & S_ISGID) != 0) {
+                // A setgid directory gives new entries its group, and new directories its bit.
+                caller = new Caller(caller.uid(), parentStat.gid());
+                if (type == FileType.DIRECTORY) mode |= S_ISGID;
+            }
             if (!whiteoutAt(dirFd, name)) {
                 make.make(dirFd, name);
                 setOwnerAndMode(dirFd, name, type, mode, caller);
@@ -293,6 +327,8 @@ final class Union implements InodeFs {
     private interface Maker {
         void make(int dirFd, String name);
     }
+
+    private static final int S_ISGID = 02000;
 
     private static void setOwnerAndMode(int dirFd, String name, FileType type, int mode, Caller caller) {
         Posix.fchownat(dirFd, name, caller.uid(), caller.gid(), Posix.AT_SYMLINK_NOFOLLOW);
@@ -804,7 +840,10 @@ final class Union implements InodeFs {
      */
     @Override
     public OptionalInt backingFd(long fh) {
-        return OptionalInt.of(dataFd(handles.file(fh)));
+        Handles.File h = handles.file(fh);
+        // The kernel will read without asking: update the atime now, as the first read would.
+        if (!h.accessed && (h.flags & Posix.O_ACCMODE) != Posix.O_WRONLY) markAccessed(h);
+        return OptionalInt.of(dataFd(h));
     }
 
     @Override

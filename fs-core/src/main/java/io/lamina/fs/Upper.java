@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The writable layer: the upper directory, the work directory beside it (temporary entries are
  * built in {@code work/work} and renamed into place; {@code work/lamina-index} keeps one link per
- * copied-up lower hardlinked inode), and the private tmpfs holding both when asked for.
+ * copied-up lower hardlinked inode), and the private tmpfs holding both when asked for. The
+ * tmpfs is detached from the mount table as soon as its directories are open: only lamina's
+ * descriptors reach it, and the kernel frees it when they close, even if the process dies.
  */
 final class Upper {
     static final String TEMP_DIR = "work";
@@ -23,16 +25,14 @@ final class Upper {
     final int indexFd;
     final long dev;
     final boolean isVolatile;
-    private final Path tmpfsMount;
     private final AtomicLong tempNames = new AtomicLong();
 
-    private Upper(int rootFd, int tempFd, int indexFd, long dev, boolean isVolatile, Path tmpfsMount) {
+    private Upper(int rootFd, int tempFd, int indexFd, long dev, boolean isVolatile) {
         this.rootFd = rootFd;
         this.tempFd = tempFd;
         this.indexFd = indexFd;
         this.dev = dev;
         this.isVolatile = isVolatile;
-        this.tmpfsMount = tmpfsMount;
     }
 
     /** Opens (or, for tmpfs, creates) the upper of {@code spec}; leftovers of an earlier crash are removed. */
@@ -52,9 +52,10 @@ final class Upper {
                 throw new FsException(Errno.EIO, "tmpfs upper: " + e.getMessage());
             }
         }
-        int root = openDir(upper, "upper");
+        int root = -1;
         int workFd = -1;
         try {
+            root = openDir(upper, "upper");
             workFd = openDir(work, "work");
             long dev = Posix.fstat(root).dev();
             if (Posix.fstat(workFd).dev() != dev) {
@@ -63,13 +64,13 @@ final class Upper {
             int temp = subdir(workFd, TEMP_DIR);
             removeChildren(temp);
             int index = subdir(workFd, INDEX_DIR);
-            return new Upper(root, temp, index, dev, spec.volatileUpper(), tmpfs);
+            return new Upper(root, temp, index, dev, spec.volatileUpper());
         } catch (RuntimeException e) {
             Posix.closeQuietly(root);
-            if (tmpfs != null) unmountTmpfs(tmpfs);
             throw e;
         } finally {
             if (workFd >= 0) Posix.closeQuietly(workFd);
+            if (tmpfs != null) unmountTmpfs(tmpfs);
         }
     }
 
@@ -146,7 +147,6 @@ final class Upper {
         Posix.closeQuietly(indexFd);
         Posix.closeQuietly(tempFd);
         Posix.closeQuietly(rootFd);
-        if (tmpfsMount != null) unmountTmpfs(tmpfsMount);
     }
 
     private static Path mountTmpfs(long bytes) {

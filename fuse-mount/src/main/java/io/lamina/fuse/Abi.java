@@ -21,7 +21,7 @@ final class Abi {
     static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED;
 
     static final int KERNEL_MAJOR = 7;
-    /** We speak 7.40 features (passthrough) and answer with the lower of ours and the kernel's minor. */
+    /** Passthrough needs 7.40; we answer with the lower of this and the kernel's minor. */
     static final int KERNEL_MINOR = 45;
 
     // --- fuse_in_header (40 bytes) / fuse_out_header (16 bytes)
@@ -58,10 +58,10 @@ final class Abi {
             SETATTR_CTIME = 48, SETATTR_ATIMENSEC = 56, SETATTR_MTIMENSEC = 60, SETATTR_CTIMENSEC = 64,
             SETATTR_MODE = 68, SETATTR_UID = 76, SETATTR_GID = 80;
 
-    static final int GETATTR_FH_FLAG = 1;
+    /** GETATTR's fh (getattr_flags & FUSE_GETATTR_FH) is ignored: the engine's getattr is by node. */
 
     // --- open
-    static final int FOPEN_DIRECT_IO = 1, FOPEN_KEEP_CACHE = 1 << 1, FOPEN_PASSTHROUGH = 1 << 7;
+    static final int FOPEN_PASSTHROUGH = 1 << 7;
     static final int OPEN_OUT = 16; // fh u64, open_flags u32, backing_id i32
     // fuse_create_in: flags, mode, umask, open_flags (16 bytes)
     static final int CREATE_IN = 16;

@@ -47,7 +47,7 @@ final class DirEncoder {
      * An entry whose lookup finds nothing or fails goes out with NodeId 0 ("no attributes").
      */
     static int readdirplus(InodeFs fs, long parent, long dh, long offset, MemorySegment out, int size,
-                           long entryNs, long attrNs, long[] looked, int[] lookedCount) {
+                           long entryNs, long[] looked, int[] lookedCount) {
         List<DirEntry> list = fs.readdir(dh, offset, Math.max(1, size / MIN_DIRENTPLUS));
         int pos = 0;
         int n = 0;
@@ -66,7 +66,7 @@ final class DirEncoder {
             if (e == null) {
                 Abi.putNoEntry(out, pos);
             } else {
-                Abi.putEntry(out, pos, e, entryNs, attrNs);
+                Abi.putEntry(out, pos, e, entryNs, Dispatcher.attrTimeoutNs(e.attr()));
                 looked[n++] = e.nodeId();
             }
             putDirent(out, pos + Abi.ENTRY_OUT, d, name, rec - Abi.ENTRY_OUT);

@@ -30,8 +30,22 @@ import static io.lamina.fuse.Abi.I64;
  */
 final class Dispatcher {
     private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
-    /** How long the kernel may trust names and attributes it got from us. */
     private static final int O_APPEND = 02000;
+
+    /**
+     * How long the kernel may cache these attributes. Zero for a multiply linked non-directory:
+     * when an engine gives each name of a hardlink its own NodeId, the kernel keeps one inode
+     * (attributes and page cache) per name, and a change made through one name shows through the
+     * others only if the kernel asks again (AUTO_INVAL_DATA then drops stale pages on the new
+     * mtime). Costs a GETATTR per stat of such files. Still needed with the engine of main 16ec708:
+     * without it the contract's hardlink-pair-chmod-then-link shows a stale nlink on the other
+     * name of a lower hardlink pair.
+     */
+    static long attrTimeoutNs(Attr a) {
+        return a.nlink() > 1 && (a.mode() & 0170000) != 0040000 ? 0 : ATTR_TIMEOUT_NS;
+    }
+
+    /** How long the kernel may trust names and attributes it got from us. */
     static final long ENTRY_TIMEOUT_NS = 1_000_000_000L, ATTR_TIMEOUT_NS = 1_000_000_000L;
 
     private final InodeFs fs;
@@ -112,7 +126,10 @@ final class Dispatcher {
             case RENAME -> rename(rq, rp, Abi.RENAME_IN, 0);
             case RENAME2 -> rename(rq, rp, Abi.RENAME2_IN, rq.i32(8));
             case LINK -> entry(rp, fs.link(rq.i64(0), node, rq.str(Abi.LINK_IN)));
-            case OPEN -> open(node, fs.open(node, rq.i32(0) & ~dropFlags), rp);
+            case OPEN -> {
+                int flags = rq.i32(0) & ~dropFlags;
+                open(node, fs.open(node, flags), flags, rp);
+            }
             case READ -> read(rq, rp);
             case WRITE -> write(rq, rp);
             case STATFS -> statfs(rp);
@@ -190,13 +207,13 @@ final class Dispatcher {
     }
 
     private void entry(Reply rp, Entry e) {
-        Abi.putEntry(rp.buf, Reply.BODY, e, ENTRY_TIMEOUT_NS, ATTR_TIMEOUT_NS);
+        Abi.putEntry(rp.buf, Reply.BODY, e, ENTRY_TIMEOUT_NS, attrTimeoutNs(e.attr()));
         // Not delivered: the kernel never counted this lookup, so we must not either.
         if (!rp.send(Abi.ENTRY_OUT)) fs.forget(e.nodeId(), 1);
     }
 
     private void attr(Reply rp, Attr a) {
-        Abi.putAttrOut(rp.buf, Reply.BODY, a, ATTR_TIMEOUT_NS);
+        Abi.putAttrOut(rp.buf, Reply.BODY, a, attrTimeoutNs(a));
         rp.send(Abi.ATTR_OUT);
     }
 
@@ -247,10 +264,10 @@ final class Dispatcher {
         rp.send(0);
     }
 
-    private void open(long node, long fh, Reply rp) {
+    private void open(long node, long fh, int flags, Reply rp) {
         BackingRegistry.OpenMode mode;
         try {
-            mode = backing.opened(fs, node, fh);
+            mode = backing.opened(fs, node, fh, flags);
         } catch (RuntimeException e) {
             fs.release(fh);
             throw e;
@@ -268,13 +285,13 @@ final class Dispatcher {
         Created c = fs.create(rq.nodeId, rq.str(Abi.CREATE_IN), mode, flags, rq.caller());
         BackingRegistry.OpenMode om;
         try {
-            om = backing.opened(fs, c.entry().nodeId(), c.fh());
+            om = backing.opened(fs, c.entry().nodeId(), c.fh(), flags);
         } catch (RuntimeException e) {
             fs.release(c.fh());
             fs.forget(c.entry().nodeId(), 1);
             throw e;
         }
-        Abi.putEntry(rp.buf, Reply.BODY, c.entry(), ENTRY_TIMEOUT_NS, ATTR_TIMEOUT_NS);
+        Abi.putEntry(rp.buf, Reply.BODY, c.entry(), ENTRY_TIMEOUT_NS, attrTimeoutNs(c.entry().attr()));
         Abi.putOpenOut(rp.buf, Reply.BODY + Abi.ENTRY_OUT, c.fh(), om.openFlags(), om.backingId());
         if (!rp.send(Abi.ENTRY_OUT + Abi.OPEN_OUT)) {
             backing.released(c.fh());
@@ -354,7 +371,7 @@ final class Dispatcher {
         long[] looked = new long[DirEncoder.maxPlusEntries(size)];
         int[] count = new int[1];
         int n = DirEncoder.readdirplus(fs, rq.nodeId, rq.i64(Abi.RW_FH), rq.i64(Abi.RW_OFFSET), rp.body(0, size),
-                size, ENTRY_TIMEOUT_NS, ATTR_TIMEOUT_NS, looked, count);
+                size, ENTRY_TIMEOUT_NS, looked, count);
         if (!rp.send(n)) {
             for (int i = 0; i < count[0]; i++) fs.forget(looked[i], 1);
         }

@@ -24,6 +24,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * fusermount3 needs (socketpair, posix_spawn, recvmsg with SCM_RIGHTS, waitpid). Everything else
  * (open, ioctl, mount, umount2) goes through {@link Posix}.
  */
+@SuppressWarnings("restricted") // downcall handles: the point of this class
 final class FuseSys {
     private FuseSys() {
     }

@@ -37,7 +37,7 @@ final class Init {
             | Abi.CACHE_SYMLINKS | Abi.INIT_EXT | Abi.DIRECT_IO_ALLOW_MMAP;
 
     /**
-     * Answers the INIT request in {@code rq}. EPROTO (as EIO) for a kernel older than 7.31,
+     * Answers the INIT request in {@code rq}. EIO for a protocol other than 7.x, x >= 31,
      * which lacks what we rely on (max_pages, readdirplus, parallel dirops).
      */
     static Negotiated answer(Request rq, Reply rp, MountOptions options) {

@@ -26,22 +26,23 @@ public final class NativeFuseTransport implements FuseTransport {
 
     /** Serves {@code fs} on an already mounted {@code kernel} connection; unmounts it on failure. */
     NativeMount serve(InodeFs fs, FuseMount kernel, MountOptions options) {
+        NativeMount m;
         try {
             Init.Negotiated agreed = negotiate(kernel.fd(), options);
             RequestCounters counters = new RequestCounters();
             counters.count(Opcode.INIT);
             BackingRegistry backing = new BackingRegistry(kernel.fd(), agreed.passthrough());
-            NativeMount m = new NativeMount(kernel, agreed, counters, backing);
+            m = new NativeMount(kernel, agreed, counters, backing);
             Dispatcher d = new Dispatcher(fs, backing, counters, agreed.writebackCache(), m::destroyed);
             m.workers = new Workers(kernel.fd(), options.workers(), d, options.fsName());
-            m.workers.start();
-            kernel.raiseReadahead(READAHEAD_KB);
-            return m;
         } catch (RuntimeException e) {
             kernel.unmount();
             Posix.closeQuietly(kernel.fd());
             throw e;
         }
+        m.workers.start(); // from here on the workers own the descriptors
+        kernel.raiseReadahead(READAHEAD_KB);
+        return m;
     }
 
     /** Reads and answers INIT on the calling thread, before any worker runs. */
@@ -125,8 +126,9 @@ public final class NativeFuseTransport implements FuseTransport {
             kernel.unmount();
             try {
                 // A plain unmount ends the connection at once; a detached busy one only when its
-                // last open file closes, so the workers go on serving those files until then.
-                if (workers.awaitExit(10_000)) workers.closeFds();
+                // last open file closes, so the workers go on serving those files until then
+                // (and close their descriptors when it ends).
+                workers.awaitExit(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

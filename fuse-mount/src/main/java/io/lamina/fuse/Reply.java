@@ -14,6 +14,7 @@ import static io.lamina.fuse.Abi.I64;
  */
 final class Reply {
     static final int BODY = Abi.OUT_HEADER;
+    private static final System.Logger LOG = System.getLogger(Reply.class.getName());
 
     final MemorySegment buf;
     private final int fd;
@@ -50,7 +51,11 @@ final class Reply {
         buf.set(I64, Abi.OUT_UNIQUE, unique);
         long n = FuseSys.writeRaw(fd, buf, len);
         // ENOENT: the request was interrupted and is gone; ENODEV: the mount is gone. Both are
-        // normal races, not failures of ours.
+        // normal races, not failures of ours. Anything else (EINVAL) is a malformed answer: a bug.
+        if (n < 0 && n != -FuseSys.ENOENT && n != -FuseSys.ENODEV && n != -FuseSys.ECONNABORTED) {
+            LOG.log(System.Logger.Level.ERROR, "kernel refused an answer (errno " + -n + ", error " + error
+                    + ", " + bodyLen + " body bytes)");
+        }
         return n == len;
     }
 }

@@ -1,8 +1,11 @@
 package io.lamina.fuse;
 
 import io.lamina.fs.Caller;
+import io.lamina.fs.Errno;
+import io.lamina.fs.FsException;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 
 import static io.lamina.fuse.Abi.I32;
@@ -57,24 +60,24 @@ final class Request {
         return buf.asSlice(Abi.IN_HEADER + off, len);
     }
 
-    /** End (index of the NUL, body-relative) of the C string starting at {@code off}; EINVAL-worthy if none. */
+    /** End (index of the NUL, body-relative) of the C string starting at {@code off}; EINVAL if there is none. */
     long strEnd(long off) {
         long end = length - Abi.IN_HEADER;
         for (long i = off; i < end; i++) {
-            if (buf.get(java.lang.foreign.ValueLayout.JAVA_BYTE, Abi.IN_HEADER + i) == 0) return i;
+            if (buf.get(ValueLayout.JAVA_BYTE, Abi.IN_HEADER + i) == 0) return i;
         }
-        throw new io.lamina.fs.FsException(io.lamina.fs.Errno.EINVAL, "unterminated name in " + opcode);
+        throw new FsException(Errno.EINVAL, "unterminated name in " + opcode);
     }
 
     /** The NUL-terminated UTF-8 string at {@code off} (body-relative). */
     String str(long off) {
         long end = strEnd(off);
-        byte[] b = buf.asSlice(Abi.IN_HEADER + off, end - off).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        byte[] b = buf.asSlice(Abi.IN_HEADER + off, end - off).toArray(ValueLayout.JAVA_BYTE);
         return new String(b, StandardCharsets.UTF_8);
     }
 
     /** Raw bytes of the body from {@code off}, {@code len} long (for xattr values). */
     byte[] bytes(long off, int len) {
-        return buf.asSlice(Abi.IN_HEADER + off, len).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        return buf.asSlice(Abi.IN_HEADER + off, len).toArray(ValueLayout.JAVA_BYTE);
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The request threads of one mount. Each worker reads from its own /dev/fuse descriptor (the
@@ -33,7 +34,7 @@ final class Workers {
 
     private final int sessionFd;
     private final Dispatcher dispatcher;
-    private final List<Integer> fds = new ArrayList<>();
+    private final AtomicInteger alive;
     private final List<Thread> threads = new ArrayList<>();
     private final CountDownLatch done;
     private volatile boolean stopping;
@@ -42,11 +43,17 @@ final class Workers {
         this.sessionFd = sessionFd;
         this.dispatcher = dispatcher;
         this.done = new CountDownLatch(count);
-        for (int i = 0; i < count; i++) {
-            int fd = i == 0 ? sessionFd : cloneFd(sessionFd);
-            fds.add(fd);
-            Thread t = Thread.ofPlatform().daemon().name(name + "-fuse-" + i).unstarted(() -> loop(fd));
-            threads.add(t);
+        this.alive = new AtomicInteger(count);
+        List<Integer> fds = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                int fd = i == 0 ? sessionFd : cloneFd(sessionFd);
+                fds.add(fd);
+                threads.add(Thread.ofPlatform().daemon().name(name + "-fuse-" + i).unstarted(() -> loop(fd)));
+            }
+        } catch (RuntimeException e) {
+            for (int fd : fds) if (fd != sessionFd) Posix.closeQuietly(fd);
+            throw e;
         }
     }
 
@@ -94,6 +101,10 @@ final class Workers {
                 }
             }
         } finally {
+            // Each worker closes its clone on its way out; the last one out closes the session
+            // descriptor, which the passthrough registry uses for its ioctls until then.
+            if (fd != sessionFd) Posix.closeQuietly(fd);
+            if (alive.decrementAndGet() == 0) Posix.closeQuietly(sessionFd);
             done.countDown();
         }
     }
@@ -109,21 +120,5 @@ final class Workers {
 
     void awaitExit() throws InterruptedException {
         done.await();
-    }
-
-    /** Closes the clones and the session fd; only once every worker has left its loop. */
-    void closeFds() {
-        for (int fd : fds) {
-            try {
-                Posix.close(fd);
-            } catch (FsException e) {
-                // already closed or never valid; nothing to clean up
-            }
-        }
-        fds.clear();
-    }
-
-    int sessionFd() {
-        return sessionFd;
     }
 }

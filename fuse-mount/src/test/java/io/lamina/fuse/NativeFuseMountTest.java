@@ -186,6 +186,19 @@ class NativeFuseMountTest {
         mount.awaitUnmount();
         assertThat(FusePrerequisites.mounted(mp)).isFalse();
         assertThat(Files.exists(mp.resolve("hello.txt"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(openFuseDescriptors()).as("/dev/fuse descriptors left open").isZero();
+    }
+
+    private static long openFuseDescriptors() throws IOException {
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.filter(p -> {
+                try {
+                    return Files.readSymbolicLink(p).toString().equals("/dev/fuse");
+                } catch (IOException e) {
+                    return false; // the descriptor closed while we looked
+                }
+            }).count();
+        }
     }
 
     static List<String> names(Path d) throws IOException {

@@ -14,6 +14,8 @@ public enum EntryKind {
     DIRECTORY(DIR, Category.DIRECTORY),
     NESTED_DIR(DIR_SUB, Category.DIRECTORY),
     EMPTY_DIRECTORY(EMPTY_DIR, Category.DIRECTORY),
+    /** New entries inherit its group; new directories its setgid bit. */
+    SETGID_DIRECTORY(SETGID_DIR, Category.DIRECTORY),
     OPAQUE_DIR(OPAQUE, Category.DIRECTORY, true),
     REDIRECTED_DIR(REDIRECTED, Category.DIRECTORY, true),
     SYMLINK(SYMLINK_REL, Category.SYMLINK),

@@ -14,12 +14,28 @@ import java.nio.file.Path;
  *     and nlink counts the union's names.</li>
  * <li>{@code metacopy=on}: chmod, chown, utimes and setxattr of a lower file copy up metadata
  *     only (trusted.overlay.metacopy); data is copied at the first write or truncate.</li>
- * <li>{@code xino=auto}: st_ino of every path is unique within the mount and does not change on
- *     copy-up (the fixtures' layers and upper share one filesystem, so the kernel passes through
- *     the real inode numbers of the origin).</li>
+ * <li>{@code xino=auto}: st_ino unique within the mount and unchanged by copy-up even when the
+ *     layers live on different filesystems. The fixtures share one filesystem, where the kernel
+ *     passes the origin's inode numbers through anyway, so xino=off gives the same results.</li>
+ * </ul>
+ *
+ * <p>Found by experiment: {@code KernelVsEngineContractTest} run on the depth-2 overlay-form stack
+ * (1126 scenarios, kernel 6.18, 2026-11-28) with other options
+ * ({@code -Dlamina.contract.kernelOptions=... -Dlamina.contract.only=depth2-overlay}):
+ * <ul>
+ * <li>{@link #OPTIONS}: 0 differences (7 scenarios skipped as known engine mismatches).</li>
+ * <li>no options (this kernel's defaults): 310 differ: rename of a lower directory fails with
+ *     EXDEV (lamina renames it), a copied-up hardlink loses its partner (ino shared no more,
+ *     nlink wrong).</li>
+ * <li>without index: 46 differ: after copy-up of one name of a hardlink pair the two names are
+ *     different inodes (kernel: "ino /hl1 is new", nlink stays 2 on both); lamina keeps them one.</li>
+ * <li>without metacopy: 206 differ: chmod/chown/utimes/setxattr copy the data into the upper.</li>
+ * <li>redirect_dir=off (index=on, metacopy=off): 282 differ: EXDEV on directory renames and the
+ *     metacopy differences.</li>
+ * <li>xino=off: 0 differences (see above).</li>
  * </ul>
  * What lamina deliberately does differently is listed, with reasons, in
- * {@link IntendedDifferences}.
+ * {@link IntendedDifferences}; open engine mismatches in {@link KnownEngineMismatches}.
  */
 public final class KernelOracle {
     /** The overlay mount options that make the kernel behave as lamina does. */

@@ -11,10 +11,21 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Linux overlayfs mounted with {@link KernelOracle#OPTIONS}: the oracle of the union contract.
- * Reads lower layers in overlay form only.
+ * Linux overlayfs mounted with {@link KernelOracle#OPTIONS} (or other options): the oracle of the
+ * union contract. Reads lower layers in overlay form only.
  */
 public final class KernelOverlayTarget implements UnionTarget {
+    private final String options;
+
+    /** The oracle: overlayfs with {@link KernelOracle#OPTIONS}. */
+    public KernelOverlayTarget() {
+        this(KernelOracle.OPTIONS);
+    }
+
+    /** overlayfs with other {@code options} (for finding out what each option changes). */
+    public KernelOverlayTarget(String options) {
+        this.options = options;
+    }
 
     @Override
     public String name() {
@@ -40,7 +51,7 @@ public final class KernelOverlayTarget implements UnionTarget {
             throw new IllegalStateException(e);
         }
         String data = "lowerdir=" + lowers.stream().map(Path::toString).collect(Collectors.joining(":"))
-                + ",upperdir=" + upper + ",workdir=" + work + "," + KernelOracle.OPTIONS;
+                + ",upperdir=" + upper + ",workdir=" + work + (options.isEmpty() ? "" : "," + options);
         Posix.mount("overlay", mnt.toString(), "overlay", 0, data);
         MountedDirUserFs fs;
         try {

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A difference between the oracle and the subject that is known, written down (for the engine:
- * in /work/wt/notes/contract-mismatches.md) and awaiting a fix. It explains lines by normalizing
+ * A difference between the oracle and the subject that is known, written down in its note and
+ * awaiting a fix. It explains lines by normalizing
  * them on both sides: a scenario whose difference disappears under the known mismatches is skipped
  * with their ids ("KNOWN MISMATCH"); any difference left over fails the scenario as usual.
  *

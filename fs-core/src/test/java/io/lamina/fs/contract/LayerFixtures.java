@@ -21,7 +21,7 @@ public final class LayerFixtures {
             DIR2 = "dir2", EMPTY_DIR = "emptydir", SYMLINK_REL = "lnk-rel", SYMLINK_ABS = "lnk-abs",
             SYMLINK_DANGLING = "lnk-dangling", HARDLINK_1 = "hl1", HARDLINK_2 = "hl2", FIFO = "fifo",
             CHAR_DEVICE = "chr", BLOCK_DEVICE = "blk", SOCKET = "sock", SPARSE = "sparse", XATTR_FILE = "xfile",
-            SETUID_FILE = "suid", NON_ASCII = "ünïcødé 名前", NON_ASCII_DIR = "ünï-dir",
+            SETUID_FILE = "suid", SETGID_DIR = "sgid-dir", NON_ASCII = "ünïcødé 名前", NON_ASCII_DIR = "ünï-dir",
             WHITEOUT = "gone", WHITEOUT_DIR = "gonedir", OPAQUE = "opq", REDIRECTED = "renamed",
             REDIRECT_ORIGIN = "dir-orig";
     /** A whiteout in the bottom layer inside {@link #DIR2}, a directory no other layer has. */
@@ -88,6 +88,7 @@ public final class LayerFixtures {
                 .xattr(XATTR_FILE, "user.color", "blue").xattr(XATTR_FILE, "user.empty", "")
                 .xattr(XATTR_FILE, "trusted.note", "t")
                 .file(SETUID_FILE, "#!/bin/sh\n", 04755, 0, 0)
+                .dir(SETGID_DIR, 02775, 0, 50).file(SETGID_DIR + "/inherited", "g\n", 0664, 0, 50)
                 .file(NON_ASCII, "unicode\n", 0644, 0, 0)
                 .dir(NON_ASCII_DIR, 0755, 0, 0).file(NON_ASCII_DIR + "/ö", "umlaut\n", 0644, 0, 0);
     }
@@ -122,9 +123,18 @@ public final class LayerFixtures {
         }
     }
 
+    /**
+     * Filler layer {@code i} (1 = just under the marker layer): each adds to the merged {@code dir};
+     * L1 also gives {@code dir} other metadata (the topmost wins) and re-creates {@code dir/sub/b},
+     * which L2 deletes (a whiteout in a middle layer) and shadows {@code dir/a}; L3 makes
+     * {@code dir2} opaque (an opaque directory in a middle layer).
+     */
     private static void filler(LayerWriter w, int i) {
         w.file("filler" + i, "filler " + i + "\n", 0644, 0, 0)
-                .dir(DIR, 0755, 0, 0).file(DIR + "/from-L" + i, "from L" + i + "\n", 0644, 0, 0);
-        if (i == 2) w.file(DIR_CHILD, "a from L2\n", 0644, 0, 0);
+                .dir(DIR, i == 1 ? 0775 : 0755, i == 1 ? 10 : 0, i == 1 ? 10 : 0)
+                .file(DIR + "/from-L" + i, "from L" + i + "\n", 0644, 0, 0);
+        if (i == 1) w.file(DIR_SUB + "/b", "b from L1\n", 0644, 0, 0);
+        if (i == 2) w.file(DIR_CHILD, "a from L2\n", 0644, 0, 0).whiteout(DIR_SUB + "/b");
+        if (i == 3) w.dir(DIR2, 0750, 2000, 2000).opaque(DIR2).file(DIR2 + "/c3", "c3\n", 0600, 2000, 2000);
     }
 }

@@ -64,10 +64,14 @@ public final class Observation {
         for (int i = 0; i < outcomes.size(); i++) out.add("op " + (i + 1) + " " + outcomes.get(i));
         Map<String, Long> inos = new TreeMap<>();
         List<String> tree = new ArrayList<>();
+        // lstat everything first, read contents after: the observation's own reads must not show
+        // up as atime changes (relatime) in the stats it reports
+        Map<String, UserStat> stats = new LinkedHashMap<>();
         walk(fs, "", (path, st) -> {
             inos.put(display(path), st.ino());
-            tree.add("tree " + display(path) + " " + describe(fs, path, st, window));
+            stats.put(path, st);
         }, tree);
+        stats.forEach((path, st) -> tree.add("tree " + display(path) + " " + describe(fs, path, st, window)));
         tree.sort(null);
         out.addAll(tree);
         out.addAll(inodeLines(inos, inosBefore));

@@ -58,7 +58,7 @@ public abstract class UnionContract {
     }
 
     @TestFactory
-    Stream<DynamicNode> unionContract() {
+    public Stream<DynamicNode> unionContract() {
         List<Scenario> all = Scenarios.all().stream().filter(this::includes).toList();
         Map<String, List<Scenario>> byStack = new java.util.LinkedHashMap<>();
         for (Scenario s : all) byStack.computeIfAbsent("depth" + s.depth() + "-" + s.form().label(), k -> new ArrayList<>()).add(s);
@@ -96,7 +96,7 @@ public abstract class UnionContract {
                 subject().name(), KnownMismatch.normalize(s.name(), got, known));
         if (left.isEmpty()) {
             List<String> ids = known.stream().filter(k -> explains(k, s.name(), want, got)).map(KnownMismatch::id).toList();
-            Assumptions.abort("KNOWN MISMATCH " + ids + " (see notes/contract-mismatches.md): " + header
+            Assumptions.abort("KNOWN MISMATCH " + ids + ": " + header
                     + String.join("\n", diff));
         }
         throw new AssertionError(header + String.join("\n", left)
@@ -158,7 +158,7 @@ public abstract class UnionContract {
     }
 
     @AfterAll
-    void removeStacks() {
+    public void removeStacks() {
         if (base != null) removeTree(base.toString());
     }
 }

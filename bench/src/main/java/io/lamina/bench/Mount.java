@@ -1,0 +1,59 @@
+package io.lamina.bench;
+
+import java.nio.file.Path;
+
+/**
+ * One live mount of the stack made by a {@link Target}: its root, how long it took to answer,
+ * the process serving it (fuse-overlayfs) or -1. Closing unmounts it and is idempotent; until
+ * then it is registered with {@link Cleanup}.
+ */
+final class Mount implements AutoCloseable {
+    /** What unmounting takes. */
+    @FunctionalInterface
+    interface Closer {
+        void close() throws Exception;
+    }
+
+    private final String target;
+    private final Path root;
+    private final double mountSeconds;
+    private final long pid;
+    private final Closer closer;
+    private boolean closed;
+
+    Mount(String target, Path root, double mountSeconds, long pid, Closer closer) {
+        this.target = target;
+        this.root = root;
+        this.mountSeconds = mountSeconds;
+        this.pid = pid;
+        this.closer = closer;
+        Cleanup.register(this);
+    }
+
+    Path root() {
+        return root;
+    }
+
+    /** Seconds from starting the mount until its root answered a stat; NaN where that means nothing. */
+    double mountSeconds() {
+        return mountSeconds;
+    }
+
+    /** The serving process, or -1 when the kernel or this JVM serves the mount. */
+    long pid() {
+        return pid;
+    }
+
+    @Override
+    public synchronized void close() throws Exception {
+        if (closed) return;
+        closed = true;
+        Cleanup.closed(this);
+        closer.close();
+    }
+
+    @Override
+    public String toString() {
+        return target + " at " + root;
+    }
+}
