@@ -17,6 +17,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * path-based, multithreaded, 128 KiB writes ({@code big_writes}), no passthrough. Kept for
  * compatibility and as the benchmark baseline for the native transport.
  *
+ * <p>Limits of libfuse2's path-based API that the native transport does not have: renameat2
+ * flags are refused (EINVAL; RENAME_NOREPLACE onto an existing name is EEXIST from the VFS);
+ * lseek SEEK_DATA/SEEK_HOLE see no holes; fstat of an open file whose last name was unlinked is
+ * ENOENT (no path is left to ask about); writes come in at most 128 KiB.
+ *
  * <p>libfuse runs with {@code use_ino,readdir_ino} (users see the engine's st_ino),
  * {@code hard_remove} (no {@code .fuse_hidden} files), {@code default_permissions,allow_other}
  * (the kernel checks modes; the engine runs with the mounter's rights), {@code nonempty}

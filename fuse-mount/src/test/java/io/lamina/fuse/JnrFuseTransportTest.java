@@ -1,5 +1,8 @@
 package io.lamina.fuse;
 
+import io.lamina.fs.Errno;
+import io.lamina.fs.FsException;
+import io.lamina.sys.Posix;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -155,6 +158,29 @@ class JnrFuseTransportTest {
             // Not checked: fstat of the unlinked file. The kernel asks GETATTR by inode without a
             // handle, and libfuse2's path-based API has no path left for it (ENOENT); that is the
             // price of hard_remove, which keeps .fuse_hidden files out of the upper layer.
+        }
+    }
+
+    /**
+     * libfuse2 cannot pass renameat2 flags, so the kernel refuses them with EINVAL; only
+     * RENAME_NOREPLACE onto an existing name is answered by the VFS itself (EEXIST).
+     */
+    @Test
+    void renameat2FlagsOverLibfuse2() throws IOException {
+        Files.writeString(mnt.resolve("a"), "a");
+        Files.writeString(mnt.resolve("b"), "b");
+        assertThat(renameat2("a", "b", Posix.RENAME_EXCHANGE)).isEqualTo(Errno.EINVAL);
+        assertThat(renameat2("a", "b", Posix.RENAME_NOREPLACE)).isEqualTo(Errno.EEXIST);
+        assertThat(renameat2("a", "c", Posix.RENAME_NOREPLACE)).isEqualTo(Errno.EINVAL);
+        assertThat(Files.readString(mnt.resolve("a"))).isEqualTo("a");
+    }
+
+    private Errno renameat2(String from, String to, int flags) {
+        try {
+            Posix.renameat2(Posix.AT_FDCWD, mnt.resolve(from).toString(), Posix.AT_FDCWD, mnt.resolve(to).toString(), flags);
+            return null;
+        } catch (FsException e) {
+            return e.errno();
         }
     }
 

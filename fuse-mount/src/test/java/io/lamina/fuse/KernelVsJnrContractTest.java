@@ -25,9 +25,12 @@ class KernelVsJnrContractTest extends UnionContract {
      * A fixed sample of one scenario in 50: libfuse2 has no lseek, so SEEK_DATA sees no holes and
      * every observation reads the fixtures' 1 GiB sparse file in full (about 1.5 s a scenario
      * here, over an hour for all of them). Set -Dlamina.contract.all=true to run every scenario.
+     * renameat2's RENAME_EXCHANGE and RENAME_NOREPLACE are left out: libfuse2 cannot pass flags,
+     * so the kernel answers EINVAL (pinned by {@link JnrFuseTransportTest#renameat2FlagsOverLibfuse2}).
      */
     @Override
     protected boolean includes(Scenario s) {
+        if (s.name().contains("rename-exchange") || s.name().contains("rename-noreplace")) return false;
         if (Boolean.getBoolean("lamina.contract.all")) return true;
         return Math.floorMod(s.name().hashCode(), 50) == 0;
     }
