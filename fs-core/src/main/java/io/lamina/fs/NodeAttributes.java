@@ -23,6 +23,7 @@ final class NodeAttributes {
     Attr of(Node n) {
         return of(n, null);
     }
+
     /** The attributes of {@code n}; {@code known} is its real stat when the caller just took it. */
     Attr of(Node n, Stat known) {
         Stat st;
@@ -48,6 +49,7 @@ final class NodeAttributes {
                 (int) st.blksize(), st.atimeSec(), (int) st.atimeNsec(), st.mtimeSec(), (int) st.mtimeNsec(),
                 st.ctimeSec(), (int) st.ctimeNsec());
     }
+
     /** The stat of the real entry that describes {@code n} now. */
     private Stat realStat(Node n) {
         Stat st;
@@ -57,6 +59,7 @@ final class NodeAttributes {
         if (st == null) throw new FsException(Errno.ESTALE, n.displayPath() + " vanished from its layer");
         return st;
     }
+
     /**
      * The real entry holding {@code n}'s metadata: its upper entry; for a lower name of a
      * hardlinked inode another name of which was copied up, the index entry; else its lower entry.
@@ -72,6 +75,7 @@ final class NodeAttributes {
         LowerRef l = n.isDir() ? n.lowerDirs.get(0) : n.lower;
         return EntryRef.open(l.layer().rootFd(), l.path());
     }
+
     /** st_nlink as the kernel's overlayfs (with index=on) reports it. */
     private long nlink(Node n, Stat st) {
         if (n.isDir()) {
@@ -85,6 +89,7 @@ final class NodeAttributes {
         if (idx == null) return st.nlink();
         return idx.nlink() - 1 + copyUp.lowerLinks(key);
     }
+
     /** The index key of an upper file that was copied up from a hardlinked lower file, or null. */
     private String upperIndexKey(Node n) {
         byte[] v;

@@ -51,6 +51,7 @@ final class NodeTable {
             n = p;
         }
     }
+
     /** The live child {@code name} of {@code p}, resolving it from the layers the first time. */
     Node child(Node p, String name) {
         if (p.unlinked) return null;
@@ -59,9 +60,12 @@ final class NodeTable {
         Resolution r = resolve(p, name);
         return r == null ? null : adopt(p, name, r);
     }
+
+    /** Which layers answer for {@code name} in {@code p} now. */
     Resolution resolve(Node p, String name) {
         return resolver.resolve(p.inUpper ? p.upperPath() : null, p.lowerDirs, name);
     }
+
     /** A new node for a name just resolved. */
     Node adopt(Node p, String name, Resolution r) {
         Node c = new Node(nextNodeId++, r.type(), inoOf(r), p, name);
@@ -71,32 +75,42 @@ final class NodeTable {
         p.children.put(name, c);
         return c;
     }
+
     /** The stat a resolution already holds for {@code n}, when it is the one attr would take; else null. */
     static Stat freshStat(Node n, Resolution r) {
         if (n.inUpper) return n.metacopy ? null : r.upper();
         return n.lowerIndexKey == null ? r.lowerStat() : null;
     }
+
     private long inoOf(Resolution r) {
         if (r.origin() != 0) return r.origin();
         Stat s = r.lowerStat() != null ? r.lowerStat() : r.upper();
         return inos.of(s.dev(), s.ino());
     }
+
+    /** The node; ENOENT when the transport names one that is gone. */
     Node node(long nodeId) {
         Node n = nodes.get(nodeId);
         if (n == null) throw new FsException(Errno.ENOENT, "no node " + nodeId);
         return n;
     }
+
+    /** The node, which must be a directory (ENOTDIR). */
     Node dir(long nodeId) {
         Node n = node(nodeId);
         if (!n.isDir()) throw new FsException(Errno.ENOTDIR, n.displayPath());
         return n;
     }
+
+    /** The child that must exist (ENOENT). */
     Node existing(Node p, String name) {
         RelPath.checkName(name);
         Node c = child(p, name);
         if (c == null) throw new FsException(Errno.ENOENT, RelPath.join(p.displayPath(), name));
         return c;
     }
+
+    /** A node for an entry just created in the upper, with one lookup for the caller. */
     Node newChild(Node p, String name, FileType type, Stat st) {
         Node c = new Node(nextNodeId++, type, inos.of(st.dev(), st.ino()), p, name);
         c.inUpper = true;
@@ -105,11 +119,14 @@ final class NodeTable {
         p.children.put(name, c);
         return c;
     }
+
     /** Detaches {@code c} from the tree after its name went away. */
     void detach(Node c) {
         c.unlinked = true;
         if (c.parent.children.get(c.name) == c) c.parent.children.remove(c.name);
     }
+
+    /** Moves {@code n} to {@code newName} in {@code np} after a rename. */
     static void move(Node n, Node np, String newName) {
         if (n.parent.children.get(n.name) == n) n.parent.children.remove(n.name);
         n.parent = np;

@@ -95,7 +95,6 @@ final class Union implements InodeFs {
         }
     }
 
-
     @Override
     public Attr getattr(long nodeId) {
         lock.lock();
@@ -106,24 +105,7 @@ final class Union implements InodeFs {
         }
     }
 
-
-
-
-
-
-
-
-
-
-
-
     // ---- helpers -------------------------------------------------------------------------------
-
-
-
-
-
-
 
     /**
      * Creates a new upper entry {@code name} in {@code p} with {@code make} (which creates it under
@@ -316,7 +298,6 @@ final class Union implements InodeFs {
             lock.unlock();
         }
     }
-
 
     /**
      * Removes {@code c} from {@code p}: its upper entry goes (moved to the work directory and
