@@ -29,6 +29,8 @@ final class Abi {
     static final int IN_LEN = 0, IN_OPCODE = 4, IN_UNIQUE = 8, IN_NODEID = 16, IN_UID = 24, IN_GID = 28, IN_PID = 32;
     static final int OUT_HEADER = 16;
     static final int OUT_LEN = 0, OUT_ERROR = 4, OUT_UNIQUE = 8;
+    /** A notification carries its code where a reply carries the error, with unique 0. */
+    static final int NOTIFY_INVAL_INODE = 2;
 
     // --- INIT flags (low 32 bits in flags, high 32 in flags2 when FUSE_INIT_EXT)
     static final long ASYNC_READ = 1L << 0, ATOMIC_O_TRUNC = 1L << 3, BIG_WRITES = 1L << 5,
@@ -61,7 +63,7 @@ final class Abi {
     /** GETATTR's fh (getattr_flags & FUSE_GETATTR_FH) is ignored: the engine's getattr is by node. */
 
     // --- open
-    static final int FOPEN_PASSTHROUGH = 1 << 7;
+    static final int FOPEN_KEEP_CACHE = 1 << 1, FOPEN_CACHE_DIR = 1 << 3, FOPEN_PASSTHROUGH = 1 << 7;
     static final int OPEN_OUT = 16; // fh u64, open_flags u32, backing_id i32
     // fuse_create_in: flags, mode, umask, open_flags (16 bytes)
     static final int CREATE_IN = 16;
@@ -143,6 +145,13 @@ final class Abi {
         m.set(I32, off + 32, (int) (entryTimeoutNs % 1_000_000_000L));
         m.set(I32, off + 36, (int) (attrTimeoutNs % 1_000_000_000L));
         putAttr(m, off + 40, e.attr());
+    }
+
+    /** A negative entry: nodeid 0 with a timeout, so the kernel caches that the name does not exist. */
+    static void putNegativeEntry(MemorySegment m, long off, long entryTimeoutNs) {
+        putNoEntry(m, off);
+        m.set(I64, off + 16, entryTimeoutNs / 1_000_000_000L);
+        m.set(I32, off + 32, (int) (entryTimeoutNs % 1_000_000_000L));
     }
 
     /** An all-zero fuse_entry_out: "no entry" (nodeid 0), used for . and .. in READDIRPLUS. */

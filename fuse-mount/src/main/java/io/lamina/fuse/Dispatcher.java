@@ -45,8 +45,12 @@ final class Dispatcher {
         return a.nlink() > 1 && (a.mode() & 0170000) != 0040000 ? 0 : ATTR_TIMEOUT_NS;
     }
 
-    /** How long the kernel may trust names and attributes it got from us. */
-    static final long ENTRY_TIMEOUT_NS = 1_000_000_000L, ATTR_TIMEOUT_NS = 1_000_000_000L;
+    /**
+     * How long the kernel may trust names (also the absence of one) and attributes it got from us.
+     * Long, because every change to the union comes through this mount and the kernel updates
+     * its caches as it makes them; an upper changed behind the mount's back is not supported.
+     */
+    static final long ENTRY_TIMEOUT_NS = 3600_000_000_000L, ATTR_TIMEOUT_NS = 3600_000_000_000L;
 
     private final InodeFs fs;
     private final BackingRegistry backing;
@@ -95,8 +99,12 @@ final class Dispatcher {
         switch (rq.opcode) {
             case LOOKUP -> {
                 Entry e = fs.lookup(node, rq.str(0));
-                if (e == null) rp.error(Errno.ENOENT.code);
-                else entry(rp, e);
+                if (e != null) {
+                    entry(rp, e);
+                } else {
+                    Abi.putNegativeEntry(rp.buf, Reply.BODY, ENTRY_TIMEOUT_NS);
+                    rp.send(Abi.ENTRY_OUT);
+                }
             }
             case FORGET -> fs.forget(node, rq.i64(0));
             case BATCH_FORGET -> batchForget(rq);
@@ -125,7 +133,12 @@ final class Dispatcher {
             }
             case RENAME -> rename(rq, rp, Abi.RENAME_IN, 0);
             case RENAME2 -> rename(rq, rp, Abi.RENAME2_IN, rq.i32(8));
-            case LINK -> entry(rp, fs.link(rq.i64(0), node, rq.str(Abi.LINK_IN)));
+            case LINK -> {
+                long source = rq.i64(0);
+                entry(rp, fs.link(source, node, rq.str(Abi.LINK_IN)));
+                // The new name has its own NodeId, so the kernel would keep the source's old nlink.
+                rp.invalidateAttributes(source);
+            }
             case OPEN -> {
                 int flags = rq.i32(0) & ~dropFlags;
                 open(node, fs.open(node, flags), flags, rp);
@@ -162,7 +175,9 @@ final class Dispatcher {
             }
             case OPENDIR -> {
                 long dh = fs.opendir(node);
-                Abi.putOpenOut(rp.buf, Reply.BODY, dh, 0, 0);
+                // The kernel may keep the listing: every change of a directory comes through this
+                // mount, and the kernel drops its copy when it sees one.
+                Abi.putOpenOut(rp.buf, Reply.BODY, dh, Abi.FOPEN_CACHE_DIR | Abi.FOPEN_KEEP_CACHE, 0);
                 if (!rp.send(Abi.OPEN_OUT)) fs.releasedir(dh);
             }
             case READDIR -> {

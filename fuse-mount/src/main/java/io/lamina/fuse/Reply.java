@@ -44,6 +44,19 @@ final class Reply {
         return write(-errno, 0);
     }
 
+    /**
+     * Tells the kernel that the attributes it holds for {@code nodeId} are stale (a notification,
+     * FUSE_NOTIFY_INVAL_INODE with a negative offset: attributes only, page cache kept). Sent after
+     * the answer, never inside a request, so the kernel holds no lock it would need.
+     */
+    void invalidateAttributes(long nodeId) {
+        buf.set(I64, BODY, nodeId);
+        buf.set(I64, BODY + 8, -1L);
+        buf.set(I64, BODY + 16, 0L);
+        unique = 0;
+        write(Abi.NOTIFY_INVAL_INODE, 24);
+    }
+
     private boolean write(int error, long bodyLen) {
         long len = BODY + bodyLen;
         buf.set(I32, Abi.OUT_LEN, (int) len);
