@@ -32,8 +32,18 @@ final class Handles {
         }
     }
 
-    /** An open directory: its listing, taken at opendir. */
-    record Dir(Node node, List<DirEntry> entries) {
+    /**
+     * An open directory and its listing, a snapshot taken at the first readdir (not at opendir: a
+     * transport whose kernel keeps listings opens directories it then never reads).
+     */
+    static final class Dir {
+        final Node node;
+        /** Null until the first readdir; written under the engine lock. */
+        volatile List<DirEntry> entries;
+
+        Dir(Node node) {
+            this.node = node;
+        }
     }
 
     private final AtomicLong next = new AtomicLong(1);

@@ -76,7 +76,7 @@ public interface InodeFs extends AutoCloseable {
 
     long lseek(long fh, long offset, int whence);
 
-    /** A handle on a snapshot of the directory's merged listing, taken now. */
+    /** A handle on the directory; its merged listing is a snapshot taken at the first readdir. */
     long opendir(long node);
 
     /**

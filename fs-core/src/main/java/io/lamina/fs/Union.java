@@ -523,9 +523,8 @@ final class Union implements InodeFs {
         lock.lock();
         try {
             Node n = nodes.dir(nodeId);
-            List<DirEntry> entries = n.unlinked ? List.of() : listing.list(n);
             n.opens++;
-            return handles.add(new Handles.Dir(n, entries));
+            return handles.add(new Handles.Dir(n));
         } finally {
             lock.unlock();
         }
@@ -534,14 +533,28 @@ final class Union implements InodeFs {
     @Override
     public List<DirEntry> readdir(long dh, long offset, int max) {
         Handles.Dir d = handles.dir(dh);
-        List<DirEntry> out = new ArrayList<>(Math.min(max, d.entries().size() + 2));
-        Node n = d.node();
-        for (long i = offset; i < d.entries().size() + 2 && out.size() < max; i++) {
+        List<DirEntry> entries = listingOf(d);
+        List<DirEntry> out = new ArrayList<>(Math.min(max, entries.size() + 2));
+        Node n = d.node;
+        for (long i = offset; i < entries.size() + 2 && out.size() < max; i++) {
             if (i == 0) out.add(new DirEntry(".", n.ino, FileType.DIRECTORY, 1));
             else if (i == 1) out.add(new DirEntry("..", (n.parent == null ? n : n.parent).ino, FileType.DIRECTORY, 2));
-            else out.add(d.entries().get((int) (i - 2)));
+            else out.add(entries.get((int) (i - 2)));
         }
         return out;
+    }
+
+    /** The handle's listing, taken now if this is its first readdir. */
+    private List<DirEntry> listingOf(Handles.Dir d) {
+        List<DirEntry> entries = d.entries;
+        if (entries != null) return entries;
+        lock.lock();
+        try {
+            if (d.entries == null) d.entries = d.node.unlinked ? List.of() : listing.list(d.node);
+            return d.entries;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -550,8 +563,8 @@ final class Union implements InodeFs {
         try {
             Handles.Dir d = handles.dir(dh);
             handles.removeDir(dh);
-            d.node().opens--;
-            nodes.release(d.node());
+            d.node.opens--;
+            nodes.release(d.node);
         } finally {
             lock.unlock();
         }
@@ -560,10 +573,10 @@ final class Union implements InodeFs {
     @Override
     public void fsyncdir(long dh, boolean dataOnly) {
         Handles.Dir d = handles.dir(dh);
-        if (upper.isVolatile || !d.node().inUpper) return;
+        if (upper.isVolatile || !d.node.inUpper) return;
         lock.lock();
         try {
-            int fd = Beneath.openDirForReading(upper.rootFd, d.node().upperPath());
+            int fd = Beneath.openDirForReading(upper.rootFd, d.node.upperPath());
             try {
                 Posix.fsync(fd);
             } finally {
