@@ -39,6 +39,10 @@ final class Demo implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (Posix.getuid() != 0) {
+            System.err.println("lamina demo: needs root (it mounts through FUSE and writes whiteouts as device nodes)");
+            return 1;
+        }
         Path dir = Files.createTempDirectory("lamina-demo-");
         try {
             ImageSpec image = Examples.demoStack();

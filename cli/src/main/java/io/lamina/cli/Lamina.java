@@ -36,6 +36,11 @@ public final class Lamina {
                     + " (see " + spec.qualifiedName() + " --help)");
             return spec.exitCodeOnInvalidInput();
         });
+        // A command that fails says why in one line, not with a stack trace.
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+            return 1;
+        });
         return cl;
     }
 }
