@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * lamina's engine: the merged view of a stack of lower layers and one upper, inode-based.
@@ -59,12 +60,30 @@ final class Union implements InodeFs {
         return List.copyOf(out);
     }
 
+    /** Runs {@code op} holding the engine lock. */
+    private <T> T locked(Supplier<T> op) {
+        lock.lock();
+        try {
+            return op.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void locked(Runnable op) {
+        lock.lock();
+        try {
+            op.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ---- lookup and attributes ----------------------------------------------------------------
 
     @Override
     public Entry lookup(long parent, String name) {
-        lock.lock();
-        try {
+        return locked(() -> {
             Node p = nodes.dir(parent);
             RelPath.checkName(name);
             Node child = p.unlinked ? null : p.children.get(name);
@@ -77,32 +96,22 @@ final class Union implements InodeFs {
             }
             child.lookups++;
             return new Entry(child.nodeId, attrs.of(child, fresh));
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public void forget(long nodeId, long count) {
-        lock.lock();
-        try {
+        locked(() -> {
             Node n = nodes.find(nodeId);
             if (n == null || n == nodes.root) return;
             n.lookups -= count;
             nodes.release(n);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public Attr getattr(long nodeId) {
-        lock.lock();
-        try {
-            return attrs.of(nodes.node(nodeId));
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> attrs.of(nodes.node(nodeId)));
     }
 
     // ---- helpers -------------------------------------------------------------------------------
@@ -179,41 +188,27 @@ final class Union implements InodeFs {
 
     @Override
     public Entry mknod(long parent, String name, int mode, long rdev, Caller caller) {
-        lock.lock();
-        try {
+        return locked(() -> {
             FileType type = FileType.ofMode(mode);
             if (type == FileType.DIRECTORY || type == FileType.SYMLINK) throw new FsException(Errno.EINVAL, name);
             return createEntry(nodes.dir(parent), name, type, mode, caller,
                     (fd, n) -> Posix.mknodat(fd, n, (mode & FileType.S_IFMT) | 0600, rdev));
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public Entry mkdir(long parent, String name, int mode, Caller caller) {
-        lock.lock();
-        try {
-            return createEntry(nodes.dir(parent), name, FileType.DIRECTORY, mode, caller, (fd, n) -> Posix.mkdirat(fd, n, 0700));
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> createEntry(nodes.dir(parent), name, FileType.DIRECTORY, mode, caller, (fd, n) -> Posix.mkdirat(fd, n, 0700)));
     }
 
     @Override
     public Entry symlink(long parent, String name, String target, Caller caller) {
-        lock.lock();
-        try {
-            return createEntry(nodes.dir(parent), name, FileType.SYMLINK, 0777, caller, (fd, n) -> Posix.symlinkat(target, fd, n));
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> createEntry(nodes.dir(parent), name, FileType.SYMLINK, 0777, caller, (fd, n) -> Posix.symlinkat(target, fd, n)));
     }
 
     @Override
     public Created create(long parent, String name, int mode, int flags, Caller caller) {
-        lock.lock();
-        try {
+        return locked(() -> {
             Node p = nodes.dir(parent);
             RelPath.checkName(name);
             Node existing = nodes.child(p, name);
@@ -225,15 +220,12 @@ final class Union implements InodeFs {
             Entry e = createEntry(p, name, FileType.REGULAR, mode, caller,
                     (fd, n) -> Posix.close(Posix.openat(fd, n, Posix.O_CREAT | Posix.O_EXCL | Posix.O_WRONLY | Posix.O_NOFOLLOW, 0600)));
             return new Created(e, openLocked(nodes.node(e.nodeId()), flags & ~Posix.O_TRUNC));
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public Entry link(long nodeId, long newParent, String newName) {
-        lock.lock();
-        try {
+        return locked(() -> {
             Node src = nodes.node(nodeId);
             if (src.isDir()) throw new FsException(Errno.EPERM, "hard link to directory " + src.displayPath());
             if (src.unlinked) throw new FsException(Errno.ENOENT, src.displayPath());
@@ -264,39 +256,31 @@ final class Union implements InodeFs {
             }
             Node c = nodes.linkChild(src, np, newName);
             return new Entry(c.nodeId, attrs.of(c));
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     // ---- removing ------------------------------------------------------------------------------
 
     @Override
     public void unlink(long parent, String name) {
-        lock.lock();
-        try {
+        locked(() -> {
             Node p = nodes.dir(parent);
             Node c = nodes.existing(p, name);
             if (c.isDir()) throw new FsException(Errno.EISDIR, c.displayPath());
             copyUp.dropLowerName(c);
             remove(p, c);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public void rmdir(long parent, String name) {
-        lock.lock();
-        try {
+        locked(() -> {
             Node p = nodes.dir(parent);
             Node c = nodes.existing(p, name);
             if (!c.isDir()) throw new FsException(Errno.ENOTDIR, c.displayPath());
             if (!listing.list(c).isEmpty()) throw new FsException(Errno.ENOTEMPTY, c.displayPath());
             remove(p, c);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /**
@@ -326,20 +310,16 @@ final class Union implements InodeFs {
 
     @Override
     public void rename(long parent, String name, long newParent, String newName, int flags) {
-        lock.lock();
-        try {
+        locked(() -> {
             renames.rename(nodes.dir(parent), name, nodes.dir(newParent), newName, flags);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     // ---- attributes ----------------------------------------------------------------------------
 
     @Override
     public Attr setattr(long nodeId, SetAttr ch, long fh, Caller caller) {
-        lock.lock();
-        try {
+        return locked(() -> {
             Node n = nodes.node(nodeId);
             Handles.File h = handles.fileOrNull(fh);
             if (n.unlinked) {
@@ -381,9 +361,7 @@ final class Union implements InodeFs {
                 }
             }
             return attrs.of(n);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     private static void applyToFd(int fd, SetAttr ch) {
@@ -405,8 +383,7 @@ final class Union implements InodeFs {
 
     @Override
     public String readlink(long nodeId) {
-        lock.lock();
-        try {
+        return locked(() -> {
             Node n = nodes.node(nodeId);
             if (n.type != FileType.SYMLINK) throw new FsException(Errno.EINVAL, n.displayPath() + " is not a symlink");
             int root = n.inUpper ? upper.rootFd : n.lower.layer().rootFd();
@@ -417,21 +394,14 @@ final class Union implements InodeFs {
             } finally {
                 Posix.close(dir);
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     // ---- open files ----------------------------------------------------------------------------
 
     @Override
     public long open(long nodeId, int flags) {
-        lock.lock();
-        try {
-            return openLocked(nodes.node(nodeId), flags);
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> openLocked(nodes.node(nodeId), flags));
     }
 
     private long openLocked(Node n, int flags) {
@@ -468,8 +438,7 @@ final class Union implements InodeFs {
 
     @Override
     public void release(long fh) {
-        lock.lock();
-        try {
+        locked(() -> {
             Handles.File h = handles.removeFile(fh);
             Posix.closeQuietly(h.fd);
             synchronized (h.retired) {
@@ -477,9 +446,7 @@ final class Union implements InodeFs {
             }
             h.node.opens--;
             nodes.release(h.node);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
@@ -520,14 +487,11 @@ final class Union implements InodeFs {
 
     @Override
     public long opendir(long nodeId) {
-        lock.lock();
-        try {
+        return locked(() -> {
             Node n = nodes.dir(nodeId);
             n.opens++;
             return handles.add(new Handles.Dir(n));
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
@@ -548,51 +512,41 @@ final class Union implements InodeFs {
     private List<DirEntry> listingOf(Handles.Dir d) {
         List<DirEntry> entries = d.entries;
         if (entries != null) return entries;
-        lock.lock();
-        try {
+        return locked(() -> {
             if (d.entries == null) d.entries = d.node.unlinked ? List.of() : listing.list(d.node);
             return d.entries;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public void releasedir(long dh) {
-        lock.lock();
-        try {
+        locked(() -> {
             Handles.Dir d = handles.dir(dh);
             handles.removeDir(dh);
             d.node.opens--;
             nodes.release(d.node);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public void fsyncdir(long dh, boolean dataOnly) {
         Handles.Dir d = handles.dir(dh);
         if (upper.isVolatile || !d.node.inUpper) return;
-        lock.lock();
-        try {
+        locked(() -> {
             int fd = Beneath.openDirForReading(upper.rootFd, d.node.upperPath());
             try {
                 Posix.fsync(fd);
             } finally {
                 Posix.close(fd);
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     // ---- xattrs --------------------------------------------------------------------------------
 
     @Override
     public byte[] getxattr(long nodeId, String name) {
-        lock.lock();
-        try {
+        return locked(() -> {
             Node n = nodes.node(nodeId);
             if (WhiteoutFormat.isPrivateXattr(name)) throw new FsException(Errno.ENODATA, name);
             byte[] v;
@@ -601,15 +555,12 @@ final class Union implements InodeFs {
             }
             if (v == null) throw new FsException(Errno.ENODATA, name + " on " + n.displayPath());
             return v;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public List<String> listxattr(long nodeId) {
-        lock.lock();
-        try {
+        return locked(() -> {
             Node n = nodes.node(nodeId);
             List<String> out = new ArrayList<>();
             try (EntryRef e = attrs.metadataEntry(n)) {
@@ -618,30 +569,24 @@ final class Union implements InodeFs {
                 }
             }
             return out;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public void setxattr(long nodeId, String name, byte[] value, int flags) {
-        lock.lock();
-        try {
+        locked(() -> {
             Node n = nodes.node(nodeId);
             if (WhiteoutFormat.isPrivateXattr(name)) throw new FsException(Errno.EPERM, name + " belongs to the union");
             copyUp.ensureUpper(n, false);
             try (EntryRef e = attrs.metadataEntry(n)) {
                 Posix.lsetxattr(e.path(), name, value, flags);
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public void removexattr(long nodeId, String name) {
-        lock.lock();
-        try {
+        locked(() -> {
             Node n = nodes.node(nodeId);
             if (WhiteoutFormat.isPrivateXattr(name)) throw new FsException(Errno.EPERM, name + " belongs to the union");
             if (!n.inUpper) {
@@ -653,9 +598,7 @@ final class Union implements InodeFs {
             try (EntryRef e = attrs.metadataEntry(n)) {
                 Posix.lremovexattr(e.path(), name);
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     // ---- the rest ------------------------------------------------------------------------------
@@ -683,15 +626,12 @@ final class Union implements InodeFs {
 
     @Override
     public void close() {
-        lock.lock();
-        try {
+        locked(() -> {
             for (Handles.File h : handles.openFiles()) {
                 Posix.closeQuietly(h.fd);
             }
             layers.forEach(Layer::close);
             upper.close();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 }
