@@ -25,6 +25,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -48,6 +49,8 @@ final class JnrFs extends FuseStubFS {
     private final PathTable paths;
     /** Open file handle -> the node it holds one lookup count of. */
     private final Map<Long, Long> openFiles = new ConcurrentHashMap<>();
+    /** Open directory handles: libfuse may drop a RELEASEDIR that races the unmount. */
+    private final Set<Long> openDirs = ConcurrentHashMap.newKeySet();
 
     JnrFs(InodeFs fs) {
         this.fs = fs;
@@ -84,6 +87,14 @@ final class JnrFs extends FuseStubFS {
                 } finally {
                     fs.forget(e.getValue(), 1);
                 }
+                return 0;
+            });
+        }
+        for (var it = openDirs.iterator(); it.hasNext(); ) {
+            long dh = it.next();
+            it.remove();
+            FuseErrors.call("releasedir at unmount", () -> {
+                fs.releasedir(dh);
                 return 0;
             });
         }
@@ -345,7 +356,9 @@ final class JnrFs extends FuseStubFS {
     @Override
     public int opendir(String path, FuseFileInfo fi) {
         return FuseErrors.call("opendir", () -> {
-            fi.fh.set(fs.opendir(paths.resolve(path)));
+            long dh = fs.opendir(paths.resolve(path));
+            openDirs.add(dh);
+            fi.fh.set(dh);
             return 0;
         });
     }
@@ -373,7 +386,7 @@ final class JnrFs extends FuseStubFS {
     @Override
     public int releasedir(String path, FuseFileInfo fi) {
         return FuseErrors.call("releasedir", () -> {
-            fs.releasedir(fi.fh.get());
+            if (openDirs.remove(fi.fh.get())) fs.releasedir(fi.fh.get());
             return 0;
         });
     }
