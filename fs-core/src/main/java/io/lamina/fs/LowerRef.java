@@ -2,8 +2,4 @@ package io.lamina.fs;
 
 /** An entry of a lower layer: the layer and the entry's path relative to the layer root ("" for the root). */
 record LowerRef(Layer layer, String path) {
-
-    LowerRef child(String name) {
-        return new LowerRef(layer, RelPath.join(path, name));
-    }
 }

@@ -17,9 +17,4 @@ import java.util.List;
  */
 record Resolution(FileType type, Stat upper, boolean metacopy, LowerRef lower,
                   List<LowerRef> lowerDirs, Stat lowerStat, long origin) {
-
-    /** The stat that describes the entry to a user (before ino and nlink are fixed up). */
-    Stat visible() {
-        return upper != null ? upper : lowerStat;
-    }
 }

@@ -28,9 +28,4 @@ public record SetAttr(Integer mode, Integer uid, Integer gid, Long size, Long at
     public SetAttr withTimes(Long atime, Long mtime) {
         return new SetAttr(mode, uid, gid, size, atime, mtime, ctimeNs);
     }
-
-    /** True when only metadata changes (no truncate): a lower file is copied up metadata-only. */
-    public boolean metadataOnly() {
-        return size == null;
-    }
 }
