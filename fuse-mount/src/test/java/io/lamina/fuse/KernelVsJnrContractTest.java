@@ -1,5 +1,6 @@
 package io.lamina.fuse;
 
+import io.lamina.fs.contract.FuseTarget;
 import io.lamina.fs.contract.KernelOverlayTarget;
 import io.lamina.fs.contract.KnownEngineMismatches;
 import io.lamina.fs.contract.KnownMismatch;
@@ -18,7 +19,7 @@ class KernelVsJnrContractTest extends UnionContract {
 
     @Override
     protected UnionTarget subject() {
-        return new JnrTarget();
+        return FuseTarget.jnr();
     }
 
     /**
