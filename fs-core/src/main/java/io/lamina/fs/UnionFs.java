@@ -27,7 +27,7 @@ public final class UnionFs {
                 }
             }
             Upper upper = Upper.open(spec);
-            return new Union(List.copyOf(layers), upper, faults);
+            return new Union(List.copyOf(layers), upper, faults, Changes.of(spec, upper));
         } catch (RuntimeException e) {
             layers.forEach(Layer::close);
             throw e;
