@@ -5,6 +5,8 @@ import io.lamina.fs.FsException;
 import io.lamina.fs.InodeFs;
 import io.lamina.fs.UnionFs;
 import io.lamina.fs.UnionSpec;
+import io.lamina.store.journal.Journal;
+import io.lamina.store.journal.LowerImage;
 
 import java.io.File;
 import java.io.IOException;
@@ -33,7 +35,11 @@ import java.util.function.Function;
  *     mount point is listed in the mount table, or prints the daemon's last line if it exits.</li>
  * <li>{@link #umount}: unmounts (lazily if asked) and waits for the daemon to exit; also clears
  *     the mount of a daemon that died (ENOTCONN).</li>
+ * <li>{@link #mounted}: what a running mount stacks and where its change journal is.</li>
  * </ul>
+ *
+ * <p>Every writable mount keeps a change journal ({@link Journal}) beside its daemon record; it is
+ * closed (and marked clean) after the engine, when the mount goes away.
  */
 public final class MountCommandSupport {
     private static final long DAEMON_START_MS = 120_000;
@@ -82,18 +88,29 @@ public final class MountCommandSupport {
         prepareWork(r);
         MountChecks.check(r, host);
         FuseTransport transport = Transports.byName(r.transport());
-        InodeFs fs = openEngine(r);
+        DaemonRecord record = DaemonRecord.of(host, r.mountpoint());
+        Journal journal = r.readOnly() ? null : openJournal(r, record);
+        InodeFs fs;
+        try {
+            fs = openEngine(r, journal);
+        } catch (RuntimeException e) {
+            if (journal != null) journal.close();
+            throw e;
+        }
         FuseTransport.Mounted mounted;
         try {
             mounted = transport.mount(fs, r.mountpoint(), r.mountOptions());
         } catch (RuntimeException e) {
             fs.close();
+            if (journal != null) journal.close();
             throw MountException.failed("cannot mount " + r.mountpoint() + ": " + describe(e));
         }
-        Session session = new Session(mounted, fs, DaemonRecord.of(host, r.mountpoint()));
+        Session session = new Session(mounted, fs, journal, record);
         Thread hook = new Thread(session::close, "lamina unmount at exit");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
+            new MountedLayers(r.lowers(), r.upper(), r.mountpoint(), journal == null ? null : record.journalFile())
+                    .write(record.layersFile());
             session.record.write(ProcessHandle.current());
             mounted.awaitUnmount();
         } catch (InterruptedException e) {
@@ -109,24 +126,35 @@ public final class MountCommandSupport {
         return 0;
     }
 
-    private InodeFs openEngine(MountRequest r) {
+    private InodeFs openEngine(MountRequest r, Journal journal) {
         try {
-            return engine.apply(r.spec());
+            return engine.apply(r.spec().withChanges(journal));
         } catch (FsException e) {
             throw MountException.failed("cannot open the layers: " + e.getMessage());
         }
     }
 
-    /** One mount being served; closing unmounts, closes the engine and drops the record, once. */
+    /** The journal of the mount (its saved state, or one rebuilt by a walk of the upper). */
+    private static Journal openJournal(MountRequest r, DaemonRecord record) {
+        try {
+            return Journal.open(record.journalFile(), r.upper(), LowerImage.ofDirs(r.lowers()));
+        } catch (RuntimeException e) {
+            throw MountException.failed("cannot open the change journal " + record.journalFile() + ": " + describe(e));
+        }
+    }
+
+    /** One mount being served; closing unmounts, closes the engine and the journal and drops the record, once. */
     private static final class Session {
         final FuseTransport.Mounted mounted;
         final InodeFs fs;
+        final Journal journal;
         final DaemonRecord record;
         private boolean closed;
 
-        Session(FuseTransport.Mounted mounted, InodeFs fs, DaemonRecord record) {
+        Session(FuseTransport.Mounted mounted, InodeFs fs, Journal journal, DaemonRecord record) {
             this.mounted = mounted;
             this.fs = fs;
+            this.journal = journal;
             this.record = record;
         }
 
@@ -139,7 +167,11 @@ public final class MountCommandSupport {
                 try {
                     fs.close();
                 } finally {
-                    record.removeIfOf(ProcessHandle.current());
+                    try {
+                        if (journal != null) journal.close();
+                    } finally {
+                        record.removeIfOf(ProcessHandle.current());
+                    }
                 }
             }
         }
@@ -243,6 +275,29 @@ public final class MountCommandSupport {
         }
         record.removeStale();
         return 0;
+    }
+
+    // ---- running mounts
+
+    /**
+     * What the running lamina mount at {@code mountpoint} stacks, and its journal.
+     *
+     * @throws MountException when nothing is mounted there, it is not a lamina mount, or its
+     *                        daemon left no record (a mount made by another lamina)
+     */
+    public MountedLayers mounted(Path mountpoint) {
+        Path mp = MountChecks.realOrSelf(mountpoint.toAbsolutePath().normalize());
+        Optional<MountTable.Mount> mount = MountTable.at(host.mountInfo(), mp);
+        if (mount.isEmpty()) throw MountException.failed(mp + " is not mounted");
+        if (!mount.get().fsType().equals("fuse.lamina")) {
+            throw MountException.failed(mp + " is not a lamina mount (it is " + mount.get().fsType() + ")");
+        }
+        DaemonRecord record = DaemonRecord.of(host, mp);
+        try {
+            return MountedLayers.read(record.layersFile());
+        } catch (IOException e) {
+            throw MountException.failed("no record of the mount at " + mp + " (" + record.layersFile() + " cannot be read)");
+        }
     }
 
     // ---- helpers

@@ -88,7 +88,8 @@ public final class Journal implements ChangeSink, AutoCloseable {
         long identity = JournalFile.digest(lower.identity() + "\n" + upperIdentity(upper));
         JournalFile file = null;
         try {
-            if (Files.exists(marker) && Files.exists(stateFile)) {
+            // A tmpfs upper is new at every mount: nothing saved can be its state.
+            if (upper != null && Files.exists(marker) && Files.exists(stateFile)) {
                 file = JournalFile.open(stateFile);
                 if (file.meta(JournalFile.IDENTITY) == identity) {
                     Files.delete(marker);
