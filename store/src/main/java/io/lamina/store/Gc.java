@@ -85,9 +85,9 @@ public final class Gc {
                 continue;
             }
             layers++;
-            layerBytes += Fs.treeBytes(root.resolve("layers").resolve(Sha256.hex(l.diffId())));
+            layerBytes += Fs.treeBytes(store.layerDir(l.diffId()));
             if (!dryRun) {
-                store.removeLayer(l.diffId());
+                store.deleteLayer(l.diffId());
             }
         }
 

@@ -116,6 +116,7 @@ public final class ImageImport {
             return images.locked(() -> {
                 List<String> added = new ArrayList<>();
                 try {
+                    createDirectories(staging);
                     ImageSource src = ImageSource.open(source, staging.resolve("members"));
                     Plan plan = src.has("index.json") ? oci(src, name) : docker(src, name);
                     verifyLayers(src, plan, staging, progress);
@@ -386,7 +387,7 @@ public final class ImageImport {
     private static void forget(Store store, List<String> added) {
         for (String d : added) {
             try {
-                store.removeLayer(d);
+                store.deleteLayer(d);
             } catch (RuntimeException e) {
                 // The import's own error is the one to report; gc removes what is left.
             }
@@ -394,6 +395,14 @@ public final class ImageImport {
     }
 
     // ---- helpers ----
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StoreException(dir + ": cannot create (" + e.getMessage() + ")", e);
+        }
+    }
 
     private static String layerName(LayerPlan l) {
         return "layer " + (l.digest != null ? l.digest : l.member);

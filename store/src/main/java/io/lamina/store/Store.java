@@ -214,14 +214,6 @@ public final class Store implements AutoCloseable {
         return chainCache.open(diffIdsBottomFirst);
     }
 
-    /**
-     * Removes the stored layer {@code diffId}: its registry entry and its index. Objects stay
-     * (gc removes those no remaining index references). No-op when not stored.
-     */
-    public void removeLayer(String diffId) {
-        throw new UnsupportedOperationException("not yet");
-    }
-
     @Override
     public void close() {
         chainCache.close();
