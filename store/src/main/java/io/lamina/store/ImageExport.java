@@ -3,9 +3,6 @@ package io.lamina.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -14,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -64,7 +59,7 @@ public final class ImageExport {
     public record Result(Path file, long bytes, String id, List<String> diffIds, int regenerated) {
     }
 
-    private static final Instant ARCHIVE_MTIME = Instant.EPOCH;
+    private static final long ARCHIVE_MTIME = 0;
 
     private ImageExport() {
     }
@@ -192,45 +187,37 @@ public final class ImageExport {
         return ImageImport.JSON.writeValueAsBytes(index);
     }
 
-    /** A tar of {@code members} in name order, directories first as needed, fixed metadata. */
+    /** A tar of {@code members} in name order, each directory before its first member, fixed metadata. */
     private static void writeTar(TreeMap<String, Source> members, Path file) throws IOException {
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
-             TarArchiveOutputStream tar = new TarArchiveOutputStream(out, StandardCharsets.UTF_8.name())) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            TarOut tar = new TarOut(out);
             java.util.Set<String> dirs = new java.util.HashSet<>();
+            byte[] buf = new byte[1 << 16];
             for (var m : members.entrySet()) {
                 String name = m.getKey();
                 for (int slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
                     String dir = name.substring(0, slash + 1);
                     if (dirs.add(dir)) {
-                        TarArchiveEntry d = new TarArchiveEntry(dir, TarConstants.LF_DIR);
-                        fixed(d, 0755);
-                        tar.putArchiveEntry(d);
-                        tar.closeArchiveEntry();
+                        tar.begin(TarOut.Header.of(dir, TarOut.DIRECTORY, 0755, 0, ARCHIVE_MTIME));
+                        tar.endEntry(0);
                     }
                 }
-                TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_NORMAL);
-                fixed(e, 0644);
                 Source s = m.getValue();
-                e.setSize(s.bytes() != null ? s.bytes().length : Files.size(s.file()));
-                tar.putArchiveEntry(e);
+                long size = s.bytes() != null ? s.bytes().length : Files.size(s.file());
+                tar.begin(TarOut.Header.of(name, TarOut.REGULAR, 0644, size, ARCHIVE_MTIME));
                 if (s.bytes() != null) {
-                    tar.write(s.bytes());
+                    tar.write(s.bytes(), 0, s.bytes().length);
                 } else {
-                    Files.copy(s.file(), tar);
+                    try (java.io.InputStream in = Files.newInputStream(s.file())) {
+                        int n;
+                        while ((n = in.read(buf)) > 0) {
+                            tar.write(buf, 0, n);
+                        }
+                    }
                 }
-                tar.closeArchiveEntry();
+                tar.endEntry(size);
             }
             tar.finish();
         }
-    }
-
-    private static void fixed(TarArchiveEntry e, int mode) {
-        e.setMode(mode);
-        e.setUserId(0);
-        e.setGroupId(0);
-        e.setUserName("");
-        e.setGroupName("");
-        e.setModTime(FileTime.from(ARCHIVE_MTIME));
     }
 }

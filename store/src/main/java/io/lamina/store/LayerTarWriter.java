@@ -1,26 +1,20 @@
 package io.lamina.store;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.attribute.FileTime;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes a stored layer back as an OCI layer tar, from its index and the objects: entries in index
  * order (parents first), a whiteout as an empty {@code DIR/.wh.NAME}, an opaque directory as the
  * directory followed by {@code DIR/.wh..wh..opq}, the later names of a hardlinked file as tar
- * links to its first name, xattrs as PAX {@code SCHILY.xattr.NAME}, long names, big ids and
- * sub-second mtimes as PAX records. No user or group names, no atime/ctime: equal indexes and
- * objects give byte-identical tars.
+ * links to its first name, xattrs as pax {@code SCHILY.xattr.NAME}, long names, big ids and
+ * sub-second mtimes as pax records ({@link TarOut}). Equal indexes and objects give
+ * byte-identical tars.
  */
 final class LayerTarWriter {
     private static final String WHITEOUT_PREFIX = ".wh.";
@@ -32,103 +26,71 @@ final class LayerTarWriter {
     /** Writes the layer {@code diffId} of {@code store} to {@code out} (left open). */
     static void write(Store store, String diffId, OutputStream out) throws IOException {
         try (LayerIndex index = store.openIndex(diffId)) {
-            TarArchiveOutputStream tar = new TarArchiveOutputStream(new java.io.FilterOutputStream(out) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    out.flush();
-                }
-            }, StandardCharsets.UTF_8.name());
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            tar.setAddPaxHeadersForNonAsciiNames(true);
+            TarOut tar = new TarOut(out);
             Map<Integer, String> firstNameOfGroup = new HashMap<>();
             byte[] buf = new byte[1 << 16];
             for (int i = 0; i < index.size(); i++) {
                 IndexEntry e = index.entry(i);
                 switch (e.kind()) {
-                    case WHITEOUT -> put(tar, header(sibling(e.path(), WHITEOUT_PREFIX + name(e.path())), TarConstants.LF_NORMAL, e), null, buf, store, e);
+                    case WHITEOUT -> empty(tar, header(e, sibling(e.path(), WHITEOUT_PREFIX + name(e.path())), TarOut.REGULAR, 0, null, Map.of()));
                     case DIRECTORY -> {
-                        put(tar, header(e.path() + "/", TarConstants.LF_DIR, e), null, buf, store, e);
+                        empty(tar, header(e, e.path() + "/", TarOut.DIRECTORY, 0, null, e.xattrs()));
                         if (e.opaque()) {
-                            TarArchiveEntry m = header(e.path() + "/" + OPAQUE_MARKER, TarConstants.LF_NORMAL, e);
-                            m.setMode(0);
-                            m.getExtraPaxHeaders().clear();
-                            put(tar, m, null, buf, store, e);
+                            empty(tar, header(e, e.path() + "/" + OPAQUE_MARKER, TarOut.REGULAR, 0, null, Map.of()));
                         }
                     }
                     case REGULAR -> {
                         String first = e.linkGroup() > 0 ? firstNameOfGroup.putIfAbsent(e.linkGroup(), e.path()) : null;
                         if (first != null) {
-                            TarArchiveEntry h = header(e.path(), TarConstants.LF_LINK, e);
-                            h.setLinkName(first);
-                            put(tar, h, null, buf, store, e);
+                            empty(tar, header(e, e.path(), TarOut.LINK, 0, first, Map.of()));
                         } else {
-                            TarArchiveEntry h = header(e.path(), TarConstants.LF_NORMAL, e);
-                            h.setSize(e.size());
-                            put(tar, h, e.size() > 0 ? e.digest() : null, buf, store, e);
+                            tar.begin(header(e, e.path(), TarOut.REGULAR, e.size(), null, e.xattrs()));
+                            if (e.size() > 0) {
+                                copyObject(store, e, tar, buf);
+                            }
+                            tar.endEntry(e.size());
                         }
                     }
-                    case SYMLINK -> {
-                        TarArchiveEntry h = header(e.path(), TarConstants.LF_SYMLINK, e);
-                        h.setLinkName(e.linkTarget());
-                        put(tar, h, null, buf, store, e);
-                    }
-                    case FIFO -> put(tar, header(e.path(), TarConstants.LF_FIFO, e), null, buf, store, e);
+                    case SYMLINK -> empty(tar, header(e, e.path(), TarOut.SYMLINK, 0, e.linkTarget(), e.xattrs()));
+                    case FIFO -> empty(tar, header(e, e.path(), TarOut.FIFO, 0, null, e.xattrs()));
                     case CHAR_DEVICE, BLOCK_DEVICE -> {
-                        TarArchiveEntry h = header(e.path(),
-                                e.kind() == EntryKind.CHAR_DEVICE ? TarConstants.LF_CHR : TarConstants.LF_BLK, e);
-                        h.setDevMajor(major(e.rdev()));
-                        h.setDevMinor(minor(e.rdev()));
-                        put(tar, h, null, buf, store, e);
+                        TarOut.Header h = header(e, e.path(), e.kind() == EntryKind.CHAR_DEVICE ? TarOut.CHAR : TarOut.BLOCK,
+                                0, null, e.xattrs());
+                        empty(tar, new TarOut.Header(h.name(), h.type(), h.mode(), h.uid(), h.gid(), 0, h.mtimeSec(),
+                                h.mtimeNsec(), null, major(e.rdev()), minor(e.rdev()), h.xattrs()));
                     }
                     case SOCKET -> {
-                        // tar has no sockets; the kernel's overlay copy-up skips none, but no OCI tar carries one.
+                        // A tar cannot carry a socket, and no OCI layer does.
                     }
                 }
             }
             tar.finish();
-            tar.flush();
         }
     }
 
-    private static TarArchiveEntry header(String name, byte type, IndexEntry e) {
-        TarArchiveEntry h = new TarArchiveEntry(name, type);
-        h.setMode(e.mode());
-        h.setUserId(e.uid());
-        h.setGroupId(e.gid());
-        h.setUserName("");
-        h.setGroupName("");
-        h.setLastModifiedTime(FileTime.from(Instant.ofEpochSecond(e.mtimeSec(), e.mtimeNsec())));
-        if (type != TarConstants.LF_LINK && e.kind() != EntryKind.WHITEOUT) {
-            for (Map.Entry<String, byte[]> x : new java.util.TreeMap<>(e.xattrs()).entrySet()) {
-                h.addPaxHeader("SCHILY.xattr." + x.getKey(), new String(x.getValue(), StandardCharsets.UTF_8));
-            }
-        }
-        return h;
+    private static TarOut.Header header(IndexEntry e, String name, byte type, long size, String link, Map<String, byte[]> xattrs) {
+        boolean marker = e.kind() == EntryKind.WHITEOUT || name.endsWith(OPAQUE_MARKER);
+        return new TarOut.Header(name, type, marker ? 0 : e.mode(), e.uid() & 0xffffffffL, e.gid() & 0xffffffffL, size,
+                e.mtimeSec(), e.mtimeNsec(), link, 0, 0, new TreeMap<>(xattrs));
     }
 
-    private static void put(TarArchiveOutputStream tar, TarArchiveEntry h, String digest, byte[] buf, Store store,
-                            IndexEntry e) throws IOException {
-        tar.putArchiveEntry(h);
-        if (digest != null) {
-            long left = e.size();
-            try (InputStream in = Files.newInputStream(store.objectPath(digest))) {
-                int n;
-                while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
-                    tar.write(buf, 0, n);
-                    left -= n;
-                }
-            }
-            if (left != 0) {
-                throw new StoreException("object " + digest + " of " + e.path() + ": shorter than its " + e.size() + " bytes");
+    private static void empty(TarOut tar, TarOut.Header h) throws IOException {
+        tar.begin(h);
+        tar.endEntry(0);
+    }
+
+    private static void copyObject(Store store, IndexEntry e, TarOut tar, byte[] buf) throws IOException {
+        long left = e.size();
+        try (InputStream in = Files.newInputStream(store.objectPath(e.digest()))) {
+            int n;
+            while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+                tar.write(buf, 0, n);
+                left -= n;
             }
         }
-        tar.closeArchiveEntry();
+        if (left != 0) {
+            throw new StoreException("object " + e.digest() + " of " + e.path() + ": shorter than its " + e.size() + " bytes");
+        }
     }
 
     private static String sibling(String path, String name) {
