@@ -10,7 +10,7 @@ import java.nio.file.Path;
 @Command(name = "lamina", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A copy-on-write union filesystem for container images.",
         subcommands = {MountCommand.class, UmountCommand.class, MountHelperCommand.class, Demo.class,
-                UsageCommand.class, DiffCommand.class, CommitCommand.class,
+                ImageCommand.class, GcCommand.class, UsageCommand.class, DiffCommand.class, CommitCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Lamina {
     @Option(names = "--root", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,

@@ -115,8 +115,8 @@ final class UpperTar {
             String key = inoSpace + " " + st.dev() + " " + st.ino();
             String first = firstNames.putIfAbsent(key, rel);
             if (first != null) {
-                tar.begin(header(rel, TarOut.HARDLINK, st, 0, first, Map.of()));
-                tar.end();
+                tar.begin(header(rel, TarOut.LINK, st, 0, first, Map.of()));
+                tar.endEntry(0);
                 return;
             }
         }
@@ -126,7 +126,7 @@ final class UpperTar {
             if (v != null) xattrs.put(x, v);
         }
         if (st.isDir()) {
-            tar.begin(header(rel + "/", TarOut.DIR, st, 0, null, xattrs));
+            tar.begin(header(rel + "/", TarOut.DIRECTORY, st, 0, null, xattrs));
         } else if (st.isSymlink()) {
             tar.begin(header(rel, TarOut.SYMLINK, st, 0, readlink(root, rel), xattrs));
         } else if (fmt == Stat.S_IFCHR || fmt == Stat.S_IFBLK || fmt == Stat.S_IFIFO) {
@@ -135,8 +135,10 @@ final class UpperTar {
         } else {
             tar.begin(header(rel, TarOut.REGULAR, st, st.size(), null, xattrs));
             data(rel, st.size());
+            tar.endEntry(st.size());
+            return;
         }
-        tar.end();
+        tar.endEntry(0);
     }
 
     private static TarOut.Header header(String name, byte type, Stat st, long size, String link, Map<String, byte[]> xattrs) {
@@ -151,7 +153,7 @@ final class UpperTar {
             while (left > 0) {
                 int n = in.read(buf, 0, (int) Math.min(buf.length, left));
                 if (n < 0) break;
-                tar.data(buf, 0, n);
+                tar.write(buf, 0, n);
                 left -= n;
             }
         }
@@ -159,8 +161,8 @@ final class UpperTar {
     }
 
     private void whiteout(String rel) throws IOException {
-        tar.begin(new TarOut.Header(rel, TarOut.REGULAR, 0, 0, 0, 0, 0, 0, null, 0, 0, Map.of()));
-        tar.end();
+        tar.begin(TarOut.Header.of(rel, TarOut.REGULAR, 0, 0, 0));
+        tar.endEntry(0);
     }
 
     private static boolean isOpaque(String abs) {
