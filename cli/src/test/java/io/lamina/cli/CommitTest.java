@@ -4,6 +4,8 @@ import io.lamina.fuse.MountTable;
 import io.lamina.fuse.Unmount;
 import io.lamina.store.Commit;
 import io.lamina.store.EntryKind;
+import io.lamina.store.ImageRecord;
+import io.lamina.store.Images;
 import io.lamina.store.IndexEntry;
 import io.lamina.store.LayerIndex;
 import io.lamina.store.Store;
@@ -118,6 +120,21 @@ class CommitTest {
             assertThat(index.find("new/hard").linkGroup()).isPositive().isEqualTo(index.find("new/dir/file.txt").linkGroup());
             assertThat(index.find("new/link").linkTarget()).isEqualTo("dir/file.txt");
         }
+
+        // --name: an image of the lower directories (as layers, bottom first) plus the new layer.
+        Cli.Result named = Cli.run("--root", root.toString(), "commit", "--name", "demo:committed", mnt.toString());
+        assertThat(named.err()).isEmpty();
+        assertThat(named.exitCode()).isZero();
+        try (Store store = Store.open(root); Images images = Images.open(store)) {
+            ImageRecord image = images.require("demo:committed");
+            assertThat(image.id()).isEqualTo(named.out().strip());
+            assertThat(image.diffIds()).hasSize(lowersBottomFirst.size() + 1).last().isEqualTo(diffId);
+            for (String d : image.diffIds()) assertThat(store.layer(d)).isPresent();
+        }
+        Path exported = dir.resolve("exported.tar");
+        Cli.Result export = Cli.run("--root", root.toString(), "image", "export", "demo:committed", exported.toString());
+        assertThat(export.err()).isEmpty();
+        assertThat(export.exitCode()).isZero();
 
         // Apply the layer over the original layers with the kernel's overlayfs: the same tree.
         Path extracted = dir.resolve("extracted");

@@ -109,7 +109,8 @@ public final class MountCommandSupport {
         Thread hook = new Thread(session::close, "lamina unmount at exit");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            new MountedLayers(r.lowers(), r.upper(), r.mountpoint(), journal == null ? null : record.journalFile())
+            // image: null until mounts of stored images record their image's name here
+            new MountedLayers(r.lowers(), r.upper(), r.mountpoint(), journal == null ? null : record.journalFile(), null)
                     .write(record.layersFile());
             session.record.write(ProcessHandle.current());
             mounted.awaitUnmount();

@@ -7,6 +7,7 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
@@ -65,6 +66,17 @@ public final class Commit {
         } finally {
             joinQuietly(writer);
         }
+    }
+
+    /**
+     * Records the image {@code name}: the layers of {@code base} (null for none) and then
+     * {@code added} (bottom first, each with the history line in {@code createdBy}), replacing
+     * any image of that name, as {@code docker commit} does.
+     */
+    public static ImageRecord recordImage(Images images, String name, ImageRecord base, List<LayerRecord> added,
+                                          List<String> createdBy) {
+        if (added.size() != createdBy.size()) throw new IllegalArgumentException("one history line per added layer");
+        return CommittedImage.record(images, name, base, added, createdBy);
     }
 
     private static Throwable failureOf(Thread writer, AtomicReference<Throwable> failure) {
