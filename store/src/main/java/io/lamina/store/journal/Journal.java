@@ -90,14 +90,14 @@ public final class Journal implements ChangeSink, AutoCloseable {
         try {
             // A tmpfs upper is new at every mount: nothing saved can be its state.
             if (upper != null && Files.exists(marker) && Files.exists(stateFile)) {
-                file = JournalFile.open(stateFile);
-                if (file.meta(JournalFile.IDENTITY) == identity) {
+                file = openQuietly(stateFile);
+                if (file != null && file.meta(JournalFile.IDENTITY) == identity) {
                     Files.delete(marker);
                     ChangeState state = new ChangeState(lower, file);
                     state.load();
                     return new Journal(stateFile, file, state, false);
                 }
-                file.close();
+                if (file != null) file.close();
                 file = null;
             }
             Files.deleteIfExists(marker);
@@ -114,6 +114,15 @@ public final class Journal implements ChangeSink, AutoCloseable {
         } catch (RuntimeException e) {
             if (file != null) file.close();
             throw e;
+        }
+    }
+
+    /** The saved state, or null when it cannot be read (then it is rebuilt). */
+    private static JournalFile openQuietly(Path stateFile) {
+        try {
+            return JournalFile.open(stateFile);
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 
