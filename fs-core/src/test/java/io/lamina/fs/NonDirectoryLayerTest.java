@@ -122,6 +122,17 @@ class NonDirectoryLayerTest {
     }
 
     @Test
+    void renamedLowerDirectoryKeepsItsContentAndRemovalsLeaveWhiteouts() {
+        fs.rename(InodeFs.ROOT, "opq", InodeFs.ROOT, "moved", 0);
+        assertThat(v.list("/moved")).containsExactly("new");
+        assertThat(v.read("/moved/new")).isEqualTo("new");
+        assertThat(v.exists("/opq")).isFalse();
+        fs.unlink(v.node("/d"), "z");
+        assertThat(v.list("/d")).containsExactly("x");
+        assertThat(v.list("/")).containsExactly("a.txt", "d", "f", "h1", "h2", "l", "moved");
+    }
+
+    @Test
     void lowerFilesHaveABackingDescriptor() {
         long fh = fs.open(v.node("/f"), Posix.O_RDONLY);
         try {
