@@ -1,5 +1,8 @@
 package io.lamina.store.journal;
 
+import io.lamina.fs.LowerEntry;
+import io.lamina.fs.LowerLayer;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -24,5 +27,34 @@ public interface LowerImage {
     /** Directory layers, top first, in the kernel overlayfs format (char 0/0 whiteouts). */
     static LowerImage ofDirs(List<Path> topFirst) {
         return new DirLowerImage(topFirst);
+    }
+
+    /**
+     * Layers as the engine reads them (a store chain is one), top first, whose regular files
+     * are known to sum to {@code bytes} (for a stored image: its layers' content bytes), named
+     * by {@code identity} (for a stored image: its chain-id). The layers stay the caller's.
+     */
+    static LowerImage ofLayers(List<LowerLayer> topFirst, long bytes, String identity) {
+        List<LowerLayer> layers = List.copyOf(topFirst);
+        return new LowerImage() {
+            @Override
+            public boolean contains(String path) {
+                for (LowerLayer l : layers) {
+                    LowerEntry e = l.probe(path);
+                    if (e != null) return !e.whiteout();
+                }
+                return false;
+            }
+
+            @Override
+            public long bytes() {
+                return bytes;
+            }
+
+            @Override
+            public String identity() {
+                return identity;
+            }
+        };
     }
 }
