@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * that {@link JournalView} reads.
  *
  * <p>Crash safety: {@link #open} removes the state file's "clean" marker before changing anything
- * and {@link #close} writes it back after the last change is in. A state without the marker (the
+ * and {@link #close} writes it back (with the file's size and mtime) after the last change is in. A state without the marker (the
  * daemon was killed), or saved for another upper or other lower layers, is thrown away and
  * rebuilt by one walk of the upper.
  */
@@ -89,7 +89,7 @@ public final class Journal implements ChangeSink, AutoCloseable {
         JournalFile file = null;
         try {
             // A tmpfs upper is new at every mount: nothing saved can be its state.
-            if (upper != null && Files.exists(marker) && Files.exists(stateFile)) {
+            if (upper != null && markerMatches(marker, stateFile)) {
                 file = openQuietly(stateFile);
                 if (file != null && file.meta(JournalFile.IDENTITY) == identity) {
                     Files.delete(marker);
@@ -115,6 +115,20 @@ public final class Journal implements ChangeSink, AutoCloseable {
             if (file != null) file.close();
             throw e;
         }
+    }
+
+    /**
+     * The clean marker names the size and mtime the state file had when it was closed: a state
+     * file changed since (or never closed) is not opened at all, since opening a damaged Chronicle
+     * Map file can wait a minute before it fails.
+     */
+    private static boolean markerMatches(Path marker, Path stateFile) throws IOException {
+        if (!Files.isRegularFile(marker) || !Files.isRegularFile(stateFile)) return false;
+        return Files.readString(marker).equals(fingerprint(stateFile));
+    }
+
+    private static String fingerprint(Path stateFile) throws IOException {
+        return "clean " + Files.size(stateFile) + " " + Files.getLastModifiedTime(stateFile).toMillis() + "\n";
     }
 
     /** The saved state, or null when it cannot be read (then it is rebuilt). */
@@ -181,7 +195,7 @@ public final class Journal implements ChangeSink, AutoCloseable {
         }
         if (!failed) {
             try {
-                Files.writeString(cleanMarker(stateFile), "clean\n");
+                Files.writeString(cleanMarker(stateFile), fingerprint(stateFile));
             } catch (IOException e) {
                 // no marker: the next mount rebuilds, which is only slower
             }

@@ -129,4 +129,38 @@ class JournalTest {
             rebuilt.close();
         }
     }
+
+    @Test
+    void aSavedStateThatCannotBeReadIsRebuilt() throws IOException {
+        Journal j = Journal.open(state, upper, LowerImage.ofDirs(List.of(lower)));
+        try (InodeFs fs = mount(j)) {
+            new EngineUserFs(fs).create("x", 0644).orThrow("create");
+        }
+        j.close();
+        Files.write(state, new byte[4096]);
+        Journal again = Journal.open(state, upper, LowerImage.ofDirs(List.of(lower)));
+        try {
+            assertThat(again.rebuilt()).isTrue();
+            assertMatchesWalk(again);
+        } finally {
+            again.close();
+        }
+    }
+
+    @Test
+    void anotherUpperDoesNotReuseTheState() throws IOException {
+        Journal j = Journal.open(state, upper, LowerImage.ofDirs(List.of(lower)));
+        try (InodeFs fs = mount(j)) {
+            new EngineUserFs(fs).create("x", 0644).orThrow("create");
+        }
+        j.close();
+        Path other = Files.createDirectories(dir.resolve("other-upper"));
+        Journal again = Journal.open(state, other, LowerImage.ofDirs(List.of(lower)));
+        try {
+            assertThat(again.rebuilt()).isTrue();
+            assertThat(again.usage().changes()).isZero();
+        } finally {
+            again.close();
+        }
+    }
 }
