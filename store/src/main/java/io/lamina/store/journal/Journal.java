@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * that {@link JournalView} reads.
  *
  * <p>Crash safety: {@link #open} removes the state file's "clean" marker before changing anything
- * and {@link #close} writes it back (with the file's size and mtime) after the last change is in. A state without the marker (the
+ * and {@link #close} writes it back (with the file's size and a digest of its header) after the last change is in. A state without the marker (the
  * daemon was killed), or saved for another upper or other lower layers, is thrown away and
  * rebuilt by one walk of the upper.
  */
@@ -118,9 +118,10 @@ public final class Journal implements ChangeSink, AutoCloseable {
     }
 
     /**
-     * The clean marker names the size and mtime the state file had when it was closed: a state
-     * file changed since (or never closed) is not opened at all, since opening a damaged Chronicle
-     * Map file can wait a minute before it fails.
+     * The clean marker names the size of the state file when it was closed and a digest of its
+     * first 64 KiB (the map's header): a state file changed since is not opened at all, since
+     * opening a damaged Chronicle Map file can wait a minute before it fails. (Not the mtime:
+     * readers such as {@code lamina usage} touch it without changing a byte.)
      */
     private static boolean markerMatches(Path marker, Path stateFile) throws IOException {
         if (!Files.isRegularFile(marker) || !Files.isRegularFile(stateFile)) return false;
@@ -128,7 +129,13 @@ public final class Journal implements ChangeSink, AutoCloseable {
     }
 
     private static String fingerprint(Path stateFile) throws IOException {
-        return "clean " + Files.size(stateFile) + " " + Files.getLastModifiedTime(stateFile).toMillis() + "\n";
+        byte[] head = new byte[64 << 10];
+        int n;
+        try (var in = Files.newInputStream(stateFile)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        String digest = Long.toHexString(JournalFile.digest(new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1)));
+        return "clean " + Files.size(stateFile) + " " + digest + "\n";
     }
 
     /** The saved state, or null when it cannot be read (then it is rebuilt). */

@@ -108,6 +108,9 @@ class JournalTest {
         assertMatchesWalk(j);
         Usage before = j.usage();
         j.close();
+        try (JournalView reader = JournalView.open(state)) {
+            assertThat(reader.usage()).as("a reader (lamina usage) does not spoil the saved state").isEqualTo(before);
+        }
 
         Journal again = Journal.open(state, upper, LowerImage.ofDirs(List.of(lower)));
         assertThat(again.rebuilt()).as("clean stop: state kept").isFalse();
