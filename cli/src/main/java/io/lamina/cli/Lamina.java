@@ -25,6 +25,8 @@ public final class Lamina {
     }
 
     public static void main(String[] args) {
+        // Chronicle logs through SLF4J, which otherwise warns on stderr that it has no logger to use.
+        if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "ERROR");
         System.exit(commandLine().execute(args));
     }
 

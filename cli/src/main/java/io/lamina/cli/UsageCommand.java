@@ -37,8 +37,8 @@ final class UsageCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         MountCommandSupport support = new MountCommandSupport(Host.current(), err);
         Usage u;
-        try (JournalView v = JournalView.open(Journals.of(support, mountpoint))) {
-            u = v.usage();
+        try {
+            u = JournalView.readUsage(Journals.of(support, mountpoint));
         } catch (MountException e) {
             return support.report("usage", e);
         }

@@ -33,16 +33,26 @@ final class ChangeState {
     private final Map<Long, long[]> inodes = new HashMap<>();
     private final LowerImage lower;
     private final JournalFile file;
+    private final UsageFile usage;
     private long bytes;
     private long inodeCount;
+    private long lowerBytes;
 
-    ChangeState(LowerImage lower, JournalFile file) {
+    ChangeState(LowerImage lower, JournalFile file, UsageFile usage) {
         this.lower = lower;
         this.file = file;
+        this.usage = usage;
+    }
+
+    /** The size of the lower layers, saved with the totals. */
+    void lowerBytes(long b) {
+        lowerBytes = b;
+        file.putMeta(JournalFile.LOWER_BYTES, b);
     }
 
     /** Takes in what the file holds (a clean stop saved it). */
     void load() {
+        lowerBytes = Math.max(0, file.meta(JournalFile.LOWER_BYTES));
         file.forEach((path, r) -> {
             paths.put(path, r);
             account(r);
@@ -77,11 +87,12 @@ final class ChangeState {
         }
     }
 
-    /** Writes the totals to the file (at the end of each batch of changes). */
+    /** Writes the totals to the file and the usage file (at the end of each batch of changes). */
     void saveTotals() {
         file.putMeta(JournalFile.BYTES, bytes);
         file.putMeta(JournalFile.INODES, inodeCount);
         file.putMeta(JournalFile.CHANGES, paths.size());
+        usage.write(bytes, inodeCount, lowerBytes, paths.size());
     }
 
     long bytes() {

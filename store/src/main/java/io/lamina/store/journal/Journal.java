@@ -48,6 +48,7 @@ public final class Journal implements ChangeSink, AutoCloseable {
 
     private final Path stateFile;
     private final JournalFile file;
+    private final UsageFile usageFile;
     private final ChangeState state;
     private final boolean rebuilt;
     private final Disruptor<Slot> disruptor;
@@ -56,9 +57,10 @@ public final class Journal implements ChangeSink, AutoCloseable {
     private volatile boolean failed;
     private boolean closed;
 
-    private Journal(Path stateFile, JournalFile file, ChangeState state, boolean rebuilt) {
+    private Journal(Path stateFile, JournalFile file, UsageFile usageFile, ChangeState state, boolean rebuilt) {
         this.stateFile = stateFile;
         this.file = file;
+        this.usageFile = usageFile;
         this.state = state;
         this.rebuilt = rebuilt;
         this.handler = (slot, seq, endOfBatch) -> {
@@ -87,32 +89,38 @@ public final class Journal implements ChangeSink, AutoCloseable {
         Path marker = cleanMarker(stateFile);
         long identity = JournalFile.digest(lower.identity() + "\n" + upperIdentity(upper));
         JournalFile file = null;
+        UsageFile usage = null;
         try {
             // A tmpfs upper is new at every mount: nothing saved can be its state.
             if (upper != null && markerMatches(marker, stateFile)) {
                 file = openQuietly(stateFile);
                 if (file != null && file.meta(JournalFile.IDENTITY) == identity) {
                     Files.delete(marker);
-                    ChangeState state = new ChangeState(lower, file);
+                    usage = UsageFile.openForWriting(stateFile);
+                    ChangeState state = new ChangeState(lower, file, usage);
                     state.load();
-                    return new Journal(stateFile, file, state, false);
+                    state.saveTotals();
+                    return new Journal(stateFile, file, usage, state, false);
                 }
                 if (file != null) file.close();
                 file = null;
             }
             Files.deleteIfExists(marker);
             file = JournalFile.create(stateFile, 0);
-            ChangeState state = new ChangeState(lower, file);
+            usage = UsageFile.openForWriting(stateFile);
+            ChangeState state = new ChangeState(lower, file, usage);
+            state.lowerBytes(lower.bytes());
             if (upper != null) state.rebuild(upper);
-            else state.saveTotals();
-            file.putMeta(JournalFile.LOWER_BYTES, lower.bytes());
+            state.saveTotals();
             file.putMeta(JournalFile.IDENTITY, identity);
-            return new Journal(stateFile, file, state, true);
+            return new Journal(stateFile, file, usage, state, true);
         } catch (IOException e) {
             if (file != null) file.close();
+            if (usage != null) usage.close();
             throw new UncheckedIOException("cannot open the journal " + stateFile, e);
         } catch (RuntimeException e) {
             if (file != null) file.close();
+            if (usage != null) usage.close();
             throw e;
         }
     }
@@ -199,6 +207,7 @@ public final class Journal implements ChangeSink, AutoCloseable {
             if (!failed) state.saveTotals();
         } finally {
             file.close();
+            usageFile.close();
         }
         if (!failed) {
             try {

@@ -17,6 +17,20 @@ public final class JournalView implements AutoCloseable {
         this.file = file;
     }
 
+    /**
+     * The usage of the journal whose state is {@code stateFile}, read from the small usage file
+     * beside it (no Chronicle Map is opened), or from the state when that is missing.
+     *
+     * @throws java.io.UncheckedIOException when neither can be read
+     */
+    public static Usage readUsage(Path stateFile) {
+        Usage u = UsageFile.read(stateFile);
+        if (u != null) return u;
+        try (JournalView v = open(stateFile)) {
+            return v.usage();
+        }
+    }
+
     /** Opens the state file. @throws java.io.UncheckedIOException when it does not exist or cannot be read */
     public static JournalView open(Path stateFile) {
         return new JournalView(JournalFile.open(stateFile));

@@ -55,6 +55,7 @@ class JournalTest {
         try (JournalView v = JournalView.open(state)) {
             assertThat(v.diff().stream().map(DiffEntry::toString).toList()).isEqualTo(want.diff());
             assertThat(v.usage()).isEqualTo(u);
+            assertThat(JournalView.readUsage(state)).as("the usage file, read without Chronicle").isEqualTo(u);
         }
     }
 
