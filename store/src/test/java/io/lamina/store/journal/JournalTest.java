@@ -1,5 +1,6 @@
 package io.lamina.store.journal;
 
+import io.lamina.fs.ChangeSink;
 import io.lamina.fs.InodeFs;
 import io.lamina.fs.UnionFs;
 import io.lamina.fs.UnionSpec;
@@ -165,6 +166,34 @@ class JournalTest {
             assertThat(again.usage().changes()).isZero();
         } finally {
             again.close();
+        }
+    }
+
+    @Test
+    void aTmpfsUpperIsReachedThroughTheEnginesDescriptor() throws IOException {
+        Journal j = Journal.open(state, null, LowerImage.ofDirs(List.of(lower)));
+        Path[] root = new Path[1];
+        ChangeSink sink = c -> {
+            root[0] = c.upper();
+            j.changed(c);
+        };
+        try (InodeFs fs = UnionFs.open(UnionSpec.ofTmpfs(List.of(lower), 8 << 20).withChanges(sink))) {
+            EngineUserFs u = new EngineUserFs(fs);
+            u.create("a/new", 0644).orThrow("create");
+            u.pwrite("a/new", 0, new byte[3000]).orThrow("write");
+            u.unlink("c/f4").orThrow("unlink");
+            j.sync();
+            assertThat(root[0].toString()).startsWith("/proc/self/fd/");
+            // "/." so that java.nio walks the directory the magic link names, not the link
+            UpperOracle.Answer want = UpperOracle.walk(Path.of(root[0] + "/."), List.of(lower));
+            assertThat(j.usage().diffBytes()).isEqualTo(want.bytes()).isEqualTo(3000);
+            assertThat(j.usage().inodes()).isEqualTo(want.inodes());
+            try (JournalView v = JournalView.open(state)) {
+                assertThat(v.diff().stream().map(DiffEntry::toString).toList()).isEqualTo(want.diff())
+                        .containsExactly("C /a", "A /a/new", "C /c", "D /c/f4");
+            }
+        } finally {
+            j.close();
         }
     }
 }
