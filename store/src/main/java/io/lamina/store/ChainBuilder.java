@@ -57,9 +57,12 @@ final class ChainBuilder {
             for (int i = 0; i < idx.size(); i++) {
                 String path = idx.path(i);
                 EntryKind kind = idx.kind(i);
+                // Only a visible directory has visible paths below it.
                 if (kind == EntryKind.WHITEOUT) {
-                    nodes.remove(path);
-                    removeBelow(nodes, path);
+                    Node old = nodes.remove(path);
+                    if (old != null && old.dir) {
+                        removeBelow(nodes, path);
+                    }
                     continue;
                 }
                 if (kind == EntryKind.DIRECTORY) {
@@ -70,14 +73,18 @@ final class ChainBuilder {
                         n.merged = prepend(o, i, old.merged);
                         n.opaque = old.opaque;
                     } else {
-                        removeBelow(nodes, path);
+                        if (old != null && old.dir) {
+                            removeBelow(nodes, path);
+                        }
                         n.merged = new int[] {o, i};
                     }
                     nodes.put(path, n);
                     continue;
                 }
-                removeBelow(nodes, path);
-                nodes.put(path, new Node(o, i, false));
+                Node old = nodes.put(path, new Node(o, i, false));
+                if (old != null && old.dir) {
+                    removeBelow(nodes, path);
+                }
                 int g = idx.linkGroup(i);
                 if (g > 0) {
                     groupFirst.putIfAbsent(((long) o << 32) | g, i);
