@@ -20,6 +20,8 @@ final class HashingInput extends InputStream implements AutoCloseable {
     private long nextProgress = PROGRESS_STEP;
     private long zeroRun;
     private byte[] scratch;
+    private java.io.ByteArrayOutputStream capture;
+    private long captureStart;
 
     HashingInput(InputStream in, LongConsumer progress) {
         this.in = in;
@@ -31,6 +33,9 @@ final class HashingInput extends InputStream implements AutoCloseable {
         int b = in.read();
         if (b >= 0) {
             sha.update(new byte[] {(byte) b}, 0, 1);
+            if (capture != null) {
+                capture.write(b);
+            }
             count++;
             zeroRun = b == 0 ? zeroRun + 1 : 0;
         }
@@ -42,6 +47,9 @@ final class HashingInput extends InputStream implements AutoCloseable {
         int n = in.read(b, off, len);
         if (n > 0) {
             sha.update(b, off, n);
+            if (capture != null) {
+                capture.write(b, off, n);
+            }
             int k = n;
             while (k > 0 && b[off + k - 1] == 0) {
                 k--;
@@ -77,6 +85,24 @@ final class HashingInput extends InputStream implements AutoCloseable {
         while (skip(1 << 20) > 0) {
             // hashed by skip
         }
+    }
+
+    /** Starts keeping a copy of the bytes read from now on (the headers of one tar entry). */
+    void startCapture() {
+        capture = new java.io.ByteArrayOutputStream(2048);
+        captureStart = count;
+    }
+
+    /** Stops capturing; returns the bytes kept since {@link #startCapture}. */
+    byte[] stopCapture() {
+        byte[] b = capture.toByteArray();
+        capture = null;
+        return b;
+    }
+
+    /** The stream offset at which the last capture started. */
+    long captureStart() {
+        return captureStart;
     }
 
     long count() {

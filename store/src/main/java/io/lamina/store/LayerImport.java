@@ -36,7 +36,7 @@ final class LayerImport {
 
     static final String WHITEOUT = ".wh.";
     static final String OPAQUE = ".wh..wh..opq";
-    private static final String XATTR_PAX = "SCHILY.xattr.";
+    private static final String XATTR_PAX = PaxXattrs.PREFIX;
     private static final int SMALL = 1 << 20;
     private static final int KNOWN_CAP = 1 << 16;
 
@@ -56,6 +56,7 @@ final class LayerImport {
     private long contentBytes;
     private int dataSeq;
     private String current = "";
+    private Map<String, byte[]> rawXattrs = Map.of();
 
     LayerImport(Path storeObjects, Path work) {
         this.storeObjects = storeObjects;
@@ -72,10 +73,18 @@ final class LayerImport {
             index = ib;
             TarArchiveInputStream tin = new TarArchiveInputStream(hin, 512 * 20, 512, "UTF-8", false);
             int seen = 0;
+            byte[] drain = new byte[8192];
             while (true) {
                 TarArchiveEntry e;
                 try {
+                    // Whatever the last entry left unread is read now, so that the capture holds
+                    // just this entry's headers (and the padding before them).
+                    while (seen > 0 && tin.read(drain) > 0) {
+                        // discarded
+                    }
+                    hin.startCapture();
                     e = tin.getNextEntry();
+                    rawXattrs = PaxXattrs.of(hin.stopCapture(), hin.captureStart());
                 } catch (IOException | RuntimeException x) {
                     throw new StoreException((seen == 0 ? "layer tar: not a tar archive or a broken first header"
                             : "layer tar: broken header after entry '" + current + "'") + " (at byte "
@@ -305,7 +314,9 @@ final class LayerImport {
                 if (name.isEmpty() || name.length() > 255) {
                     throw bad("a bad xattr name '" + name + "'");
                 }
-                xattrs.put(name, utf8(h.getValue()));
+                // The raw bytes of the header, when found there: values may be binary.
+                byte[] raw = rawXattrs.get(name);
+                xattrs.put(name, raw != null ? raw : utf8(h.getValue()));
             }
         }
         if (xattrs.size() > 0xffff) {

@@ -169,4 +169,20 @@ class ImportTest {
             assertThat(idx.find("h1").linkGroup()).isEqualTo(f.linkGroup());
         }
     }
+
+    @Test
+    void binaryXattrValuesKeepTheirBytes() {
+        byte[] cap = {1, 0, 0, 2, (byte) 0xff, (byte) 0x80, 0, 0, (byte) 0xc3, 0x28, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        byte[] t = new RawTar()
+                .pax("SCHILY.xattr.security.capability", cap).file("bin/ping", "ping")
+                .pax("SCHILY.xattr.user.text", "plain ✓".getBytes(StandardCharsets.UTF_8)).file("bin/other", "o")
+                .end();
+        LayerRecord r = importBytes(store, t);
+        try (LayerIndex idx = store.openIndex(r.diffId())) {
+            assertThat(idx.find("bin/ping").xattrs().get("security.capability")).isEqualTo(cap);
+            assertThat(new String(idx.find("bin/other").xattrs().get("user.text"), StandardCharsets.UTF_8))
+                    .isEqualTo("plain ✓");
+            assertThat(idx.find("bin/other").xattrs()).doesNotContainKey("security.capability");
+        }
+    }
 }
