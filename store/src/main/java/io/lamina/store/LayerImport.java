@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,8 @@ final class LayerImport {
     private static final String XATTR_PAX = PaxXattrs.PREFIX;
     private static final int SMALL = 1 << 20;
     private static final int KNOWN_CAP = 1 << 16;
+    private static final int HOLE_BLOCK = 4096;
+    private static final byte[] ZEROS = new byte[HOLE_BLOCK];
 
     /** What an accepted layer produced. */
     record Result(String diffHex, long entries, long tarBytes, long contentBytes, Path layerDir, Path objectsDir) {
@@ -271,7 +274,7 @@ final class LayerImport {
         if (slash < 0) {
             return;
         }
-        byte[] parent = java.util.Arrays.copyOf(p, slash);
+        byte[] parent = Arrays.copyOf(p, slash);
         int id = index.lookup(parent);
         if (id < 0) {
             ensureParent(parent);
@@ -358,27 +361,23 @@ final class LayerImport {
             if (!present(hex)) {
                 try (FileChannel ch = FileChannel.open(pending.resolve(hex), StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE)) {
-                    ByteBuffer b = ByteBuffer.wrap(buf, 0, (int) size);
-                    while (b.hasRemaining()) {
-                        ch.write(b);
-                    }
+                    writeSparse(ch, 0, (int) size);
+                    endFile(ch, size);
                 }
             }
             return d;
         }
         Path data = work.resolve("data-" + dataSeq++);
         try (FileChannel ch = FileChannel.open(data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            long left = size;
-            while (left > 0) {
-                int n = (int) Math.min(buf.length, left);
+            long pos = 0;
+            while (pos < size) {
+                int n = (int) Math.min(buf.length, size - pos);
                 readFully(tin, buf, n, size);
                 md.update(buf, 0, n);
-                ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                left -= n;
+                writeSparse(ch, pos, n);
+                pos += n;
             }
+            endFile(ch, size);
         }
         byte[] d = md.digest();
         String hex = Digests.hex(d);
@@ -388,6 +387,42 @@ final class LayerImport {
             Files.move(data, pending.resolve(hex), StandardCopyOption.ATOMIC_MOVE);
         }
         return d;
+    }
+
+    /**
+     * Writes {@code buf[0, n)} at {@code pos}, leaving out blocks of zeros: they become holes, as
+     * {@code tar -x} makes them for sparse entries, so a sparse or zero-filled file takes no disk
+     * space for them (reads see zeros just the same).
+     */
+    private void writeSparse(FileChannel ch, long pos, int n) throws IOException {
+        int start = -1;
+        for (int off = 0; off < n; off += HOLE_BLOCK) {
+            int len = Math.min(HOLE_BLOCK, n - off);
+            boolean zero = Arrays.mismatch(buf, off, off + len, ZEROS, 0, len) < 0;
+            if (zero && start >= 0) {
+                writeAt(ch, pos + start, start, off - start);
+                start = -1;
+            } else if (!zero && start < 0) {
+                start = off;
+            }
+        }
+        if (start >= 0) {
+            writeAt(ch, pos + start, start, n - start);
+        }
+    }
+
+    private void writeAt(FileChannel ch, long pos, int off, int len) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(buf, off, len);
+        while (b.hasRemaining()) {
+            pos += ch.write(b, pos);
+        }
+    }
+
+    /** Gives the file its full size when it ends in a hole. */
+    private static void endFile(FileChannel ch, long size) throws IOException {
+        if (size > 0 && ch.size() < size) {
+            ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
+        }
     }
 
     /** Whether the store or this import already holds object {@code hex}; remembers a bounded number. */

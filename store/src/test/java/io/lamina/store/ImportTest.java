@@ -71,7 +71,11 @@ class ImportTest {
 
             IndexEntry holes = idx.find("sparse/holes.img");
             assertThat(holes.size()).isEqualTo(16L << 20);
-            assertThat(Files.size(store.objectPath(holes.digest()))).isEqualTo(16L << 20);
+            Path object = store.objectPath(holes.digest());
+            assertThat(Files.size(object)).isEqualTo(16L << 20);
+            assertThat(io.lamina.sys.Posix.fstatat(io.lamina.sys.Posix.AT_FDCWD, object.toString(), 0).blocks() * 512).as("holes stay holes")
+                    .isLessThan(1 << 20);
+            assertThat(Files.size(store.objectPath(idx.find("sparse/all-hole.img").digest()))).isEqualTo(1 << 20);
 
             IndexEntry x = idx.find("xattrs/file");
             assertThat(new String(x.xattrs().get("user.lamina.text"), StandardCharsets.UTF_8)).isEqualTo("hello");
