@@ -4,7 +4,6 @@ import io.lamina.sys.Posix;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -71,7 +70,7 @@ final class LayerImport {
         Files.createDirectories(pending);
         Path layerDir = Files.createDirectories(work.resolve("layer"));
         Path scratch = Files.createDirectories(work.resolve("scratch"));
-        try (HashingInput hin = new HashingInput(new BufferedInputStream(tar, 1 << 16), progress);
+        try (HashingInput hin = new HashingInput(tar, progress);
              IndexBuilder ib = new IndexBuilder(scratch)) {
             index = ib;
             TarArchiveInputStream tin = new TarArchiveInputStream(hin, 512 * 20, 512, "UTF-8", false);
