@@ -175,7 +175,7 @@ final class LayerImport {
         if (e.isFIFO()) {
             return EntryKind.FIFO;
         }
-        if (e.isFile()) {
+        if (e.isFile() || e.isGNUSparse() || e.isStarSparse()) {
             return EntryKind.REGULAR;
         }
         return null;
