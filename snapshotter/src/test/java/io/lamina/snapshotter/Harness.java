@@ -33,8 +33,23 @@ final class Harness implements AutoCloseable {
     }
 
     private void start() throws IOException {
-        server = SnapshotterServer.start(root, socket, null, Transports.byName("native"));
+        start(null);
+    }
+
+    private void start(java.net.InetSocketAddress metrics) throws IOException {
+        server = SnapshotterServer.start(root, socket, metrics, Transports.byName("native"));
         client = new Client(socket);
+    }
+
+    /** Restarts with a metrics endpoint on a free loopback port. */
+    void restartWithMetrics() throws IOException {
+        client.close();
+        server.close();
+        start(new java.net.InetSocketAddress("127.0.0.1", 0));
+    }
+
+    java.net.InetSocketAddress metricsAddress() {
+        return server.metricsAddress();
     }
 
     Client client() {
