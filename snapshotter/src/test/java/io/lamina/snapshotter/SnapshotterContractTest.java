@@ -371,6 +371,18 @@ class SnapshotterContractTest {
         }
     }
 
+    /** A lower directory with content renamed in a child (a redirect in the upper) stays whole in grandchildren. */
+    @Test
+    void renameOfALowerDirectoryWithContent() throws IOException {
+        try (Harness h = new Harness()) {
+            checkSnapshots(h,
+                    all(createDir("/d", 0755), createDir("/d/sub", 0700), createFile("/d/sub/f", "deep", 0600),
+                            createFile("/d/g", "top", 0644)),
+                    all(Trees.rename("/d", "/e"), createFile("/e/h", "new", 0644)),
+                    all(createFile("/e/sub/i", "later", 0644), createDir("/d", 0755)));
+        }
+    }
+
     @Test
     void fileSizeChange() throws IOException {
         try (Harness h = new Harness()) {
