@@ -5,6 +5,7 @@ import io.lamina.fs.UnionFs;
 import io.lamina.fs.UnionSpec;
 import io.lamina.fuse.FuseTransport;
 import io.lamina.fuse.MountOptions;
+import io.lamina.fuse.NativeFuseTransport;
 import io.lamina.fuse.Unmount;
 
 import java.nio.file.Path;
@@ -23,6 +24,9 @@ final class LiveMounts implements AutoCloseable {
 
     private final FuseTransport transport;
     private final Map<Long, Live> live = new ConcurrentHashMap<>();
+    /** What mounts that are gone had counted, so that the totals only grow. */
+    private final Map<String, Long> retiredRequests = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong retiredBackingOpens = new java.util.concurrent.atomic.AtomicLong();
 
     LiveMounts(FuseTransport transport) {
         this.transport = transport;
@@ -55,6 +59,10 @@ final class LiveMounts implements AutoCloseable {
     void unmount(long id) {
         Live l = live.remove(id);
         if (l == null) return;
+        if (l.mounted() instanceof NativeFuseTransport.NativeMount n) {
+            n.counters().snapshot().forEach((op, count) -> retiredRequests.merge(op, count, Long::sum));
+            retiredBackingOpens.addAndGet(n.backingOpens());
+        }
         try {
             l.mounted().close();
         } finally {
@@ -64,6 +72,26 @@ final class LiveMounts implements AutoCloseable {
 
     int count() {
         return live.size();
+    }
+
+    /** FUSE requests by opcode over every mount this process has served (native transport). */
+    Map<String, Long> requestTotals() {
+        Map<String, Long> total = new java.util.TreeMap<>(retiredRequests);
+        for (Live l : live.values()) {
+            if (l.mounted() instanceof NativeFuseTransport.NativeMount n) {
+                n.counters().snapshot().forEach((op, count) -> total.merge(op, count, Long::sum));
+            }
+        }
+        return total;
+    }
+
+    /** Files opened with FUSE passthrough (their I/O bypassed this process), over every mount. */
+    long passthroughOpens() {
+        long n = retiredBackingOpens.get();
+        for (Live l : live.values()) {
+            if (l.mounted() instanceof NativeFuseTransport.NativeMount m) n += m.backingOpens();
+        }
+        return n;
     }
 
     @Override

@@ -19,12 +19,18 @@ final class Metrics {
     }
 
     private final Map<String, Op> ops = new ConcurrentHashMap<>();
+    /** What the FUSE mounts counted: requests by opcode and passthrough opens (totals since start). */
+    record FuseTotals(Map<String, Long> requests, long passthroughOpens) {
+    }
+
     private final Supplier<Map<Kind, Long>> byKind;
     private final Supplier<Integer> liveMounts;
+    private final Supplier<FuseTotals> fuse;
 
-    Metrics(Supplier<Map<Kind, Long>> byKind, Supplier<Integer> liveMounts) {
+    Metrics(Supplier<Map<Kind, Long>> byKind, Supplier<Integer> liveMounts, Supplier<FuseTotals> fuse) {
         this.byKind = byKind;
         this.liveMounts = liveMounts;
+        this.fuse = fuse;
     }
 
     void observe(String op, long nanos, boolean ok) {
@@ -70,6 +76,14 @@ final class Metrics {
         sb.append("# HELP lamina_snapshot_mounts Live lamina FUSE mounts served by this process.\n"
                 + "# TYPE lamina_snapshot_mounts gauge\n");
         sb.append("lamina_snapshot_mounts ").append(liveMounts.get()).append('\n');
+        FuseTotals f = fuse.get();
+        sb.append("# HELP lamina_fuse_requests_total FUSE requests served by the snapshot mounts, by opcode.\n"
+                + "# TYPE lamina_fuse_requests_total counter\n");
+        f.requests().forEach((op, n) -> sb.append("lamina_fuse_requests_total{opcode=\"").append(op).append("\"} ")
+                .append(n).append('\n'));
+        sb.append("# HELP lamina_fuse_passthrough_opens_total Files opened with FUSE passthrough (I/O bypasses the JVM).\n"
+                + "# TYPE lamina_fuse_passthrough_opens_total counter\n");
+        sb.append("lamina_fuse_passthrough_opens_total ").append(f.passthroughOpens()).append('\n');
         return sb.toString();
     }
 }

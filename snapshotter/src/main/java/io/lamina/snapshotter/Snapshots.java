@@ -336,6 +336,11 @@ final class Snapshots implements AutoCloseable {
         return mounts.count();
     }
 
+    /** The FUSE side of the mounts, for metrics. */
+    LiveMounts liveMountFigures() {
+        return mounts;
+    }
+
     /** Unmounts every FUSE mount and closes the metadata. Idempotent. */
     @Override
     public void close() {

@@ -59,7 +59,9 @@ public final class SnapshotterServer implements AutoCloseable {
                                           FuseTransport transport) throws IOException {
         Files.createDirectories(root);
         Snapshots snapshots = Snapshots.open(root.toAbsolutePath(), transport, Clock.systemUTC());
-        Metrics metrics = new Metrics(snapshots::countByKind, snapshots::liveMounts);
+        LiveMounts fuse = snapshots.liveMountFigures();
+        Metrics metrics = new Metrics(snapshots::countByKind, snapshots::liveMounts,
+                () -> new Metrics.FuseTotals(fuse.requestTotals(), fuse.passthroughOpens()));
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         Server server = null;
