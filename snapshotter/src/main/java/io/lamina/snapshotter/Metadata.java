@@ -21,7 +21,8 @@ import java.util.Optional;
  */
 final class Metadata implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Metadata.class.getName());
-    private static final long MAX_SNAPSHOTS = 200_000;
+    /** Sized for this many records up front (the file is allocated, not sparse); it grows 8x beyond. */
+    private static final long SNAPSHOTS = 20_000;
 
     private final ChronicleMap<String, byte[]> records;
 
@@ -34,9 +35,9 @@ final class Metadata implements AutoCloseable {
         ChronicleMap<String, byte[]> map = ChronicleMap.of(String.class, byte[].class)
                 .name("lamina-snapshots")
                 .averageKey("default/42/sha256:" + "0".repeat(64))
-                .averageValueSize(512)
-                .entries(MAX_SNAPSHOTS)
-                .maxBloatFactor(4)
+                .averageValueSize(320)
+                .entries(SNAPSHOTS)
+                .maxBloatFactor(8)
                 .createPersistedTo(dir.resolve("snapshots.cm").toFile());
         Metadata m = new Metadata(map);
         m.repair();

@@ -29,7 +29,12 @@ final class Harness implements AutoCloseable {
         root = dir.resolve("root");
         work = Files.createDirectories(dir.resolve("work"));
         socket = dir.resolve("snapshotter.sock");
-        start();
+        try {
+            start();
+        } catch (IOException | RuntimeException e) {
+            SnapshotDirs.deleteTree(dir);
+            throw e;
+        }
     }
 
     private void start() throws IOException {
