@@ -58,6 +58,7 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /** The root directory of the store. */
     public Path root() {
         return root;
     }
@@ -230,6 +231,7 @@ public final class Store implements AutoCloseable {
         return chainCache.open(diffIdsBottomFirst);
     }
 
+    /** Closes the layer registry and every chain opened here (their LowerLayers stop working). */
     @Override
     public void close() {
         chainCache.close();
