@@ -46,6 +46,7 @@ class StoreFiguresTest {
             }
             long size = Files.size(tar);
             List<Double> tarRates = new ArrayList<>(), importRates = new ArrayList<>();
+            List<Double> tarCpu = new ArrayList<>(), importCpu = new ArrayList<>();
             double cold = importRate(dir.resolve("cold"), tar, size); // the first import of a fresh JVM: JIT warm-up
             for (int i = 0; i < 2; i++) {
                 importRate(dir.resolve("warmup"), tar, size);
@@ -53,15 +54,25 @@ class StoreFiguresTest {
             for (int round = 0; round < 5; round++) {
                 Path x = Files.createDirectories(dir.resolve("x" + round));
                 long t0 = System.nanoTime();
-                Process p = new ProcessBuilder("tar", "-xf", tar.toString(), "-C", x.toString()).inheritIO().start();
+                Path times = dir.resolve("times");
+                // /usr/bin/time reports tar's CPU (user + system): on a shared machine, wall time
+                // mostly measures the neighbours.
+                Process p = new ProcessBuilder("/usr/bin/time", "-o", times.toString(), "-f", "%U %S",
+                        "tar", "-xf", tar.toString(), "-C", x.toString()).inheritIO().start();
                 if (p.waitFor() != 0) {
                     throw new AssertionError("tar -x failed");
                 }
                 tarRates.add(size / 1e6 / ((System.nanoTime() - t0) / 1e9));
+                String[] cpu = Files.readString(times).trim().split("\\s+");
+                tarCpu.add(Double.parseDouble(cpu[0]) + Double.parseDouble(cpu[1]));
                 Store.deleteTree(x);
 
+                long c0 = processCpuNanos();
                 importRates.add(importRate(dir.resolve("store" + round), tar, size));
+                importCpu.add((processCpuNanos() - c0) / 1e9);
             }
+            System.out.printf("FIGURE CPU seconds per import of the layer (user + system): tar -x %s, import %s%n",
+                    fmt2(tarCpu), fmt2(importCpu));
             System.out.printf("FIGURE in %s, layer %.1f MB: tar -x %s MB/s, import %s MB/s (median import/median tar"
                             + " = %.2f); first import in a fresh JVM %.0f MB/s%n",
                     dir.getParent(), size / 1e6, fmt(tarRates), fmt(importRates), median(importRates) / median(tarRates),
@@ -94,6 +105,16 @@ class StoreFiguresTest {
 
     private static double median(List<Double> xs) {
         return xs.stream().sorted().toList().get(xs.size() / 2);
+    }
+
+    /** CPU time of this whole JVM (all threads, user + system). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static String fmt2(List<Double> xs) {
+        return xs.stream().map(r -> String.format("%.2f", r)).toList().toString();
     }
 
     private static String fmt(List<Double> rates) {
