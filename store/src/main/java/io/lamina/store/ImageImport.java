@@ -383,15 +383,47 @@ public final class ImageImport {
         }
     }
 
-    /** Removes the layers this import added before it failed (their objects go at the next gc). */
+    /**
+     * Removes the layers this import added before it failed, and the objects only they used, so the
+     * store is as before. Best effort: the import's own error is the one to report, and gc removes
+     * whatever is left.
+     */
     private static void forget(Store store, List<String> added) {
-        for (String d : added) {
-            try {
+        if (added.isEmpty()) {
+            return;
+        }
+        try {
+            java.util.Set<String> candidates = new java.util.HashSet<>();
+            for (String d : added) {
+                candidates.addAll(objectsOf(store, d));
+            }
+            for (String d : added) {
                 store.deleteLayer(d);
-            } catch (RuntimeException e) {
-                // The import's own error is the one to report; gc removes what is left.
+            }
+            for (LayerRecord l : store.layers()) {
+                candidates.removeAll(objectsOf(store, l.diffId()));
+            }
+            for (String hex : candidates) {
+                Path object = store.objectPath(hex);
+                Files.deleteIfExists(object);
+                Fs.deleteIfEmpty(object.getParent());
+            }
+        } catch (IOException | RuntimeException e) {
+            // see above
+        }
+    }
+
+    private static java.util.Set<String> objectsOf(Store store, String diffId) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (LayerIndex index = store.openIndex(diffId)) {
+            for (int i = 0; i < index.size(); i++) {
+                String d = index.entry(i).digest();
+                if (d != null) {
+                    out.add(d);
+                }
             }
         }
+        return out;
     }
 
     // ---- helpers ----

@@ -15,6 +15,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -190,6 +191,52 @@ class ImageBadInputTest {
         Path tar = dir.resolve("d2.tar");
         assertThat(new ProcessBuilder("tar", "-cf", tar.toString(), "-C", d.toString(), ".").inheritIO().start().waitFor()).isZero();
         refused(tar, "diff-id", w.layers().get(0).diffId());
+    }
+
+    @Test
+    void hostileLaterLayerLeavesNoEarlierLayerBehind() throws IOException {
+        // Layer 1 is new to the store and fine; layer 2 has a '../' entry that the store refuses.
+        byte[] good = io.lamina.testdata.LayerTar.bytes(io.lamina.testdata.LayerSpec.builder()
+                .text("fresh/one.txt", "content no other layer has\n").build(), Compression.NONE);
+        java.io.ByteArrayOutputStream evil = new java.io.ByteArrayOutputStream();
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(evil)) {
+            var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("../evil", true);
+            e.setSize(3);
+            tar.putArchiveEntry(e);
+            tar.write("bad".getBytes());
+            tar.closeArchiveEntry();
+        }
+        Path layout = rawLayout(dir.resolve("hostile"), List.of(good, evil.toByteArray()));
+        refused(layout, "layer " + Sha256.of(evil.toByteArray()), "../evil");
+    }
+
+    /** An OCI layout of uncompressed layer tars, with consistent digests, diff-ids and sizes. */
+    static Path rawLayout(Path dir, List<byte[]> tars) throws IOException {
+        Path blobs = Files.createDirectories(dir.resolve("blobs/sha256"));
+        ObjectNode config = JSON.createObjectNode();
+        config.put("architecture", "amd64").put("os", "linux");
+        var diffIds = config.putObject("rootfs").put("type", "layers").putArray("diff_ids");
+        ObjectNode manifest = JSON.createObjectNode();
+        manifest.put("schemaVersion", 2).put("mediaType", ImageImport.OCI_MANIFEST);
+        var layers = JSON.createArrayNode();
+        for (byte[] t : tars) {
+            String d = Sha256.of(t);
+            Files.write(blobs.resolve(d.substring(7)), t);
+            diffIds.add(d);
+            layers.addObject().put("mediaType", "application/vnd.oci.image.layer.v1.tar").put("digest", d).put("size", t.length);
+        }
+        byte[] c = JSON.writeValueAsBytes(config);
+        Files.write(blobs.resolve(Sha256.of(c).substring(7)), c);
+        manifest.putObject("config").put("mediaType", ImageImport.OCI_CONFIG).put("digest", Sha256.of(c)).put("size", c.length);
+        manifest.set("layers", layers);
+        byte[] m = JSON.writeValueAsBytes(manifest);
+        Files.write(blobs.resolve(Sha256.of(m).substring(7)), m);
+        ObjectNode index = JSON.createObjectNode();
+        index.put("schemaVersion", 2);
+        index.putArray("manifests").addObject().put("mediaType", ImageImport.OCI_MANIFEST).put("digest", Sha256.of(m)).put("size", m.length);
+        Files.write(dir.resolve("index.json"), JSON.writeValueAsBytes(index));
+        Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        return dir;
     }
 
     private static String putBlob(WrittenImage w, byte[] bytes) throws IOException {
