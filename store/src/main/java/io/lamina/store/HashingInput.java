@@ -2,7 +2,6 @@ package io.lamina.store;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
 import java.util.function.LongConsumer;
 
 /**
@@ -10,12 +9,12 @@ import java.util.function.LongConsumer;
  * progress now and then, and remembering how many zero bytes it ended with so far (to tell an
  * end-of-archive marker from a stream cut short). skip() reads, so skipped bytes are hashed too.
  */
-final class HashingInput extends InputStream {
+final class HashingInput extends InputStream implements AutoCloseable {
 
     private static final long PROGRESS_STEP = 4 << 20;
 
     private final InputStream in;
-    private final MessageDigest sha = Digests.sha256();
+    private final BackgroundDigest sha = new BackgroundDigest();
     private final LongConsumer progress;
     private long count;
     private long nextProgress = PROGRESS_STEP;
@@ -31,7 +30,7 @@ final class HashingInput extends InputStream {
     public int read() throws IOException {
         int b = in.read();
         if (b >= 0) {
-            sha.update((byte) b);
+            sha.update(new byte[] {(byte) b}, 0, 1);
             count++;
             zeroRun = b == 0 ? zeroRun + 1 : 0;
         }
@@ -93,8 +92,9 @@ final class HashingInput extends InputStream {
         return sha.digest();
     }
 
+    /** Stops the hashing thread; the source stream is the caller's. */
     @Override
-    public void close() throws IOException {
-        in.close();
+    public void close() {
+        sha.close();
     }
 }

@@ -66,8 +66,8 @@ final class LayerImport {
         Files.createDirectories(pending);
         Path layerDir = Files.createDirectories(work.resolve("layer"));
         Path scratch = Files.createDirectories(work.resolve("scratch"));
-        HashingInput hin = new HashingInput(new BufferedInputStream(tar, 1 << 16), progress);
-        try (IndexBuilder ib = new IndexBuilder(scratch)) {
+        try (HashingInput hin = new HashingInput(new BufferedInputStream(tar, 1 << 16), progress);
+             IndexBuilder ib = new IndexBuilder(scratch)) {
             index = ib;
             TarArchiveInputStream tin = new TarArchiveInputStream(hin, 512 * 20, 512, "UTF-8", false);
             int seen = 0;
