@@ -140,7 +140,7 @@ public final class ImageImport {
     private static Plan oci(ImageSource src, String name) {
         String where = src.path().toString();
         JsonNode index = parse(where + ": index.json", readMember(src, "index.json"));
-        JsonNode desc = first(index.path("manifests"), where + ": index.json lists no manifest");
+        JsonNode desc = pick(index.path("manifests"), name, where);
         String ref = refName(desc.path("annotations"));
         String mt = desc.path("mediaType").asText("");
         if (mt.equals(OCI_INDEX) || mt.equals(DOCKER_LIST)) {
@@ -179,6 +179,29 @@ public final class ImageImport {
                     l.path("mediaType").asText(LayerCompression.NONE.mediaType())));
         }
         return withConfig(finalName, manifest, manifestDigest, config, configDesc.path("digest").asText(), layers);
+    }
+
+    /**
+     * The image of a layout's index: the only one; else the one whose name (annotation) is
+     * {@code name}; else a one-line error listing the names to choose from with --name.
+     */
+    private static JsonNode pick(JsonNode manifests, String name, String where) {
+        first(manifests, where + ": index.json lists no manifest");
+        if (manifests.size() == 1) {
+            return manifests.get(0);
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode m : manifests) {
+            JsonNode ann = m.path("annotations");
+            String own = refName(ann);
+            String tag = ann.path("org.opencontainers.image.ref.name").asText(null);
+            if (name != null && (name.equals(own) || name.equals(tag))) {
+                return m;
+            }
+            names.add(own != null ? own : tag != null ? tag : m.path("digest").asText());
+        }
+        throw new StoreException(where + ": index.json holds " + manifests.size() + " images (" + String.join(", ", names)
+                + "); choose one with --name");
     }
 
     private static Plan docker(ImageSource src, String name) {

@@ -210,6 +210,20 @@ class ImageBadInputTest {
         refused(layout, "layer " + Sha256.of(evil.toByteArray()), "../evil");
     }
 
+    @Test
+    void layoutWithTwoImagesNeedsAName() throws IOException {
+        WrittenImage w = tricky(Compression.NONE);
+        ObjectNode index = (ObjectNode) JSON.readTree(w.path().resolve("index.json").toFile());
+        ObjectNode second = index.withArray("manifests").get(0).deepCopy();
+        ((ObjectNode) second.get("annotations")).put("io.containerd.image.name", "docker.io/lamina/other:2");
+        index.withArray("manifests").add(second);
+        Files.write(w.path().resolve("index.json"), JSON.writeValueAsBytes(index));
+        refused(w.path(), "2 images", "lamina/tricky:latest", "lamina/other:2", "--name");
+        // naming one of them picks it
+        assertThat(ImageImport.run(images, w.path(), "lamina/other:2", ImageImport.Progress.NONE).name())
+                .isEqualTo("lamina/other:2");
+    }
+
     /** An OCI layout of uncompressed layer tars, with consistent digests, diff-ids and sizes. */
     static Path rawLayout(Path dir, List<byte[]> tars) throws IOException {
         Path blobs = Files.createDirectories(dir.resolve("blobs/sha256"));
