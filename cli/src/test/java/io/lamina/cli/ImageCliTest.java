@@ -19,10 +19,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code lamina image ...} and {@code lamina gc} through picocli, output captured. */
 class ImageCliTest {
+    private final java.util.List<Path> dirs = new java.util.ArrayList<>();
+
+    private Path tempDir() throws java.io.IOException {
+        Path d = Cli.tempDir("image-cli-");
+        dirs.add(d);
+        return d;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void deleteTempDirs() throws java.io.IOException {
+        for (Path d : dirs) {
+            try (var walk = Files.walk(d)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
 
     @Test
     void importListInspectRemoveGc() throws Exception {
-        Path dir = Cli.tempDir("image-cli-");
+        Path dir = tempDir();
         String root = dir.resolve("root").toString();
         WrittenImage demo = OciImages.writeLayout(Examples.demoStack(), dir.resolve("demo"), Compression.GZIP);
 
@@ -62,7 +80,7 @@ class ImageCliTest {
 
     @Test
     void sharedSizeShowsInLs() throws Exception {
-        Path dir = Cli.tempDir("image-cli-");
+        Path dir = tempDir();
         String root = dir.resolve("root").toString();
         LayerSpec base = LayerSpec.builder().text("etc/shared.txt", "x".repeat(2048)).build();
         ImageSpec a = ImageSpec.of("x/a:1", ImageConfig.defaults(), base,
@@ -79,7 +97,7 @@ class ImageCliTest {
 
     @Test
     void exportThenImportUnderANewName() throws Exception {
-        Path dir = Cli.tempDir("image-cli-");
+        Path dir = tempDir();
         String root = dir.resolve("root").toString();
         WrittenImage demo = OciImages.writeLayout(Examples.demoStack(), dir.resolve("demo"), Compression.NONE);
         assertThat(Cli.run("--root", root, "image", "import", "--name", "mine:1", demo.path().toString()).exitCode()).isZero();
@@ -94,7 +112,7 @@ class ImageCliTest {
 
     @Test
     void failuresAreOneLine() throws Exception {
-        Path dir = Cli.tempDir("image-cli-");
+        Path dir = tempDir();
         String root = dir.resolve("root").toString();
         Cli.Result missing = Cli.run("--root", root, "image", "import", dir.resolve("nope").toString());
         assertThat(missing.exitCode()).isNotZero();

@@ -26,6 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * shows the shared bytes, and gc after removing it frees exactly what it alone used.
  */
 class DedupGcTest {
+
+    @org.junit.jupiter.api.AfterEach
+    void deleteTempDirs() {
+        Fixture.deleteAll();
+    }
     private static final LayerSpec BASE = Examples.demoStack().layers().getFirst();
     private static final String SEEDED = "b/seeded.bin";
     private static final String TEXT = "b/two.txt";

@@ -44,6 +44,7 @@ class ImageBadInputTest {
     void close() {
         images.close();
         store.close();
+        Fixture.deleteAll();
     }
 
     /** Imports {@code path}, expects a one-line refusal containing {@code parts}, and an unchanged root. */

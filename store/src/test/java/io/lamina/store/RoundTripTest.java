@@ -32,6 +32,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class RoundTripTest {
 
+    @org.junit.jupiter.api.AfterEach
+    void deleteTempDirs() {
+        Fixture.deleteAll();
+    }
+
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (ImageExport.Format f : ImageExport.Format.values()) {
