@@ -117,7 +117,7 @@ public final class ImageImport {
                 List<String> added = new ArrayList<>();
                 try {
                     createDirectories(staging);
-                    ImageSource src = ImageSource.open(source, staging.resolve("members"));
+                    ImageSource src = ImageSource.open(source, staging.resolve("members"), progress);
                     Plan plan = src.has("index.json") ? oci(src, name) : docker(src, name);
                     verifyLayers(src, plan, staging, progress);
                     importLayers(store, plan, added, progress);
@@ -296,7 +296,13 @@ public final class ImageImport {
                 Sha256.In blob = new Sha256.In(new Tee(file, copyOut, n -> progress.advance(base + n)));
                 BufferedInputStream buffered = new BufferedInputStream(blob, 1 << 16);
                 l.compression = LayerCompression.detect(buffered);
-                if (l.compression == LayerCompression.NONE) {
+                if (l.compression == LayerCompression.NONE && mem.digest() != null) {
+                    // An extracted plain tar was digested on the way out of the archive: no second read.
+                    digest = mem.digest();
+                    size = mem.size();
+                    diffId = digest;
+                    tarSize = size;
+                } else if (l.compression == LayerCompression.NONE) {
                     blob.drain();
                     digest = blob.digest();
                     size = blob.count();
