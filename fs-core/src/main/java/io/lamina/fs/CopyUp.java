@@ -157,37 +157,31 @@ final class CopyUp {
      * index {@code key}, the copy is also linked into the index (whole data, lower-link count set).
      */
     private void buildCopy(Node node, String tmp, boolean withData, String key) {
-        LowerRef src = node.isDir() ? node.lowerDirs.get(0) : node.lower;
-        int srcDir = Beneath.openDir(src.layer().rootFd(), RelPath.parent(src.path()));
-        try {
-            String srcName = RelPath.name(src.path());
-            Stat st = Posix.fstatat(srcDir, srcName, Posix.AT_SYMLINK_NOFOLLOW);
-            faults.before("create");
-            switch (node.type) {
-                case DIRECTORY -> Posix.mkdirat(upper.tempFd, tmp, 0700);
-                case SYMLINK -> Posix.symlinkat(Posix.readlinkat(srcDir, srcName), upper.tempFd, tmp);
-                case REGULAR -> copyFile(srcDir, srcName, st, tmp, withData);
-                default -> Posix.mknodat(upper.tempFd, tmp, st.mode(), st.rdev());
-            }
-            copyMetadata(srcDir, srcName, st, tmp, node.ino);
-            if (key != null) {
-                faults.before("index");
-                Posix.lsetxattr(Beneath.procPath(upper.tempFd, tmp), LOWER_LINKS_XATTR,
-                        Long.toString(st.nlink()).getBytes(StandardCharsets.US_ASCII), 0);
-                Posix.lsetxattr(Beneath.procPath(upper.tempFd, tmp), INDEX_KEY_XATTR,
-                        key.getBytes(StandardCharsets.US_ASCII), 0);
-                Posix.linkat(upper.tempFd, tmp, upper.indexFd, key, 0);
-            }
-        } finally {
-            Posix.close(srcDir);
+        LowerRef src = NodeAttributes.lowerMetadata(node);
+        Stat st = src.requireStat();
+        faults.before("create");
+        switch (node.type) {
+            case DIRECTORY -> Posix.mkdirat(upper.tempFd, tmp, 0700);
+            case SYMLINK -> Posix.symlinkat(src.readlink(), upper.tempFd, tmp);
+            case REGULAR -> copyFile(src, st, tmp, withData);
+            default -> Posix.mknodat(upper.tempFd, tmp, st.mode(), st.rdev());
+        }
+        copyMetadata(src, st, tmp, node.ino);
+        if (key != null) {
+            faults.before("index");
+            Posix.lsetxattr(Beneath.procPath(upper.tempFd, tmp), LOWER_LINKS_XATTR,
+                    Long.toString(st.nlink()).getBytes(StandardCharsets.US_ASCII), 0);
+            Posix.lsetxattr(Beneath.procPath(upper.tempFd, tmp), INDEX_KEY_XATTR,
+                    key.getBytes(StandardCharsets.US_ASCII), 0);
+            Posix.linkat(upper.tempFd, tmp, upper.indexFd, key, 0);
         }
     }
 
-    private void copyFile(int srcDir, String srcName, Stat st, String tmp, boolean withData) {
+    private void copyFile(LowerRef src, Stat st, String tmp, boolean withData) {
         int out = Posix.openat(upper.tempFd, tmp, Posix.O_CREAT | Posix.O_EXCL | Posix.O_WRONLY, 0600);
         try {
             if (withData) {
-                int in = Beneath.openForReadingQuietly(srcDir, srcName);
+                int in = src.openData();
                 try {
                     copyData(in, out, st.size());
                 } finally {
@@ -219,7 +213,7 @@ final class CopyUp {
     }
 
     private void copyDataInto(int out, LowerRef src) {
-        int in = Beneath.openForReadingQuietly(src.layer().rootFd(), src.path());
+        int in = src.openData();
         try {
             copyData(in, out, Posix.fstat(in).size());
         } finally {
@@ -276,13 +270,12 @@ final class CopyUp {
     }
 
     /** xattrs, owner, mode, times of the lower entry onto the copy (in that order: chown clears setuid). */
-    private void copyMetadata(int srcDir, String srcName, Stat st, String tmp, long ino) {
+    private void copyMetadata(LowerRef src, Stat st, String tmp, long ino) {
         faults.before("metadata");
-        String srcPath = Beneath.procPath(srcDir, srcName);
         String dstPath = Beneath.procPath(upper.tempFd, tmp);
-        for (String x : Posix.llistxattr(srcPath)) {
+        for (String x : src.xattrNames()) {
             if (WhiteoutFormat.isPrivateXattr(x)) continue;
-            byte[] v = Posix.lgetxattr(srcPath, x);
+            byte[] v = src.xattr(x);
             if (v != null) Posix.lsetxattr(dstPath, x, v, 0);
         }
         Posix.lsetxattr(dstPath, WhiteoutFormat.ORIGIN_XATTR, WhiteoutFormat.originValue(ino), 0);

@@ -47,32 +47,20 @@ final class DirListing {
             }
         }
         for (LowerRef lower : dir.lowerDirs) {
-            int fd = Beneath.openDirForReading(lower.layer().rootFd(), lower.path());
-            try {
-                List<DirEnt> ents = Posix.readDir(fd);
-                Set<String> hiddenHere = new HashSet<>();
-                for (DirEnt e : ents) {
-                    String name = e.name();
-                    if (WhiteoutFormat.isMarkerName(name)) {
-                        String h = WhiteoutFormat.ociHiddenName(name);
-                        if (h != null) hiddenHere.add(h);
-                        continue;
-                    }
-                    if (seen.containsKey(name) || hidden.contains(name)) continue;
-                    Stat st = needsStat(e) ? Posix.fstatatOrNull(fd, name, Posix.AT_SYMLINK_NOFOLLOW) : null;
-                    if (st != null && WhiteoutFormat.isWhiteout(st)) {
-                        hiddenHere.add(name);
-                        continue;
-                    }
-                    Node live = dir.children.get(name);
-                    long ino = live != null ? live.ino : inos.of(lower.layer().dev(), e.ino());
-                    seen.put(name, entry(e, st, ino));
+            Set<String> hiddenHere = new HashSet<>();
+            for (LowerDirEntry e : lower.layer().source().list(lower.path())) {
+                String name = e.name();
+                if (e.isWhiteout()) {
+                    hiddenHere.add(name);
+                    continue;
                 }
-                // A whiteout hides the name in the layers below, and so does a non-directory.
-                hidden.addAll(hiddenHere);
-            } finally {
-                Posix.close(fd);
+                if (seen.containsKey(name) || hidden.contains(name)) continue;
+                Node live = dir.children.get(name);
+                long ino = live != null ? live.ino : inos.of(lower.layer().dev(), e.ino());
+                seen.put(name, new DirEntry(name, ino, e.type(), 0));
             }
+            // A whiteout hides the name in the layers below (a non-directory does too: it is seen).
+            hidden.addAll(hiddenHere);
         }
         List<DirEntry> out = new ArrayList<>(seen.size());
         long offset = 3;
@@ -92,14 +80,7 @@ final class DirListing {
     }
 
     private static DirEntry entry(DirEnt e, Stat st, long ino) {
-        FileType type = st != null ? FileType.ofMode(st.mode()) : typeOf(e.type());
+        FileType type = st != null ? FileType.ofMode(st.mode()) : FileType.ofDirType(e.type());
         return new DirEntry(e.name(), ino, type, 0);
-    }
-
-    private static FileType typeOf(int dtype) {
-        for (FileType t : FileType.values()) {
-            if (t.dirType == dtype) return t;
-        }
-        return FileType.REGULAR;
     }
 }

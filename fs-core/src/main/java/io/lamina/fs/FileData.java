@@ -36,7 +36,7 @@ final class FileData {
         if (key != null && copyUp.indexed(key) != null && !copyUp.isMetacopyIndex(key)) {
             return Posix.openat(upper.indexFd, key, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
         }
-        return Beneath.openForReadingQuietly(n.lower.layer().rootFd(), n.lower.path());
+        return n.lower.openData();
     }
 
     /** The handle's descriptor, moved to the upper file if the node was copied up since open. */

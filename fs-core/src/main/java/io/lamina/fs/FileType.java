@@ -17,6 +17,14 @@ public enum FileType {
         this.dirType = dirType;
     }
 
+    /** The type a d_type value (DT_*) names; REGULAR for one that names none (DT_UNKNOWN). */
+    static FileType ofDirType(int dtype) {
+        for (FileType t : values()) {
+            if (t.dirType == dtype) return t;
+        }
+        return REGULAR;
+    }
+
     public static FileType ofMode(int mode) {
         int fmt = mode & S_IFMT;
         for (FileType t : values()) {

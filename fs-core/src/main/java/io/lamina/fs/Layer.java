@@ -1,23 +1,34 @@
 package io.lamina.fs;
 
-import io.lamina.sys.Posix;
-
-import java.nio.file.Path;
-
 /**
- * One read-only lower layer: a directory held open by an O_PATH descriptor. Every access resolves
- * beneath it, one component at a time, following no symlink.
+ * One read-only lower layer in the engine's stack: a {@link LowerLayer} and where it stands.
+ * The engine reads lower layers only through {@code source}.
  *
- * @param depth 0 for the top lower layer, counting down the stack
+ * @param depth      0 for the top lower layer, counting down the stack
+ * @param dev        st_dev of the layer's root (see {@link InodeNumbers})
+ * @param opaqueRoot the root directory hides the layers below it
  */
-record Layer(int depth, Path dir, int rootFd, long dev) {
+record Layer(int depth, LowerLayer source, long dev, boolean opaqueRoot) {
 
-    static Layer open(int depth, Path dir) {
-        int fd = Posix.openat(Posix.AT_FDCWD, dir.toString(), Posix.O_PATH | Posix.O_DIRECTORY, 0);
-        return new Layer(depth, dir, fd, Posix.fstat(fd).dev());
+    /** Places {@code source} at {@code depth}. ENOTDIR when its root is not a directory. */
+    static Layer of(int depth, LowerLayer source) {
+        LowerEntry root = source.probe("");
+        if (root == null || root.whiteout() || !root.stat().isDir()) {
+            throw new FsException(Errno.ENOTDIR, "lower layer " + source + " has no root directory");
+        }
+        return new Layer(depth, source, root.stat().dev(), root.opaque());
     }
 
     void close() {
-        Posix.closeQuietly(rootFd);
+        closeQuietly(source);
+    }
+
+    /** Closes a lower layer; a failure to do so cannot be reported anywhere useful. */
+    static void closeQuietly(LowerLayer source) {
+        try {
+            source.close();
+        } catch (RuntimeException ignored) {
+            // Closing is best effort: the other layers are closed all the same.
+        }
     }
 }

@@ -1,5 +1,8 @@
 package io.lamina.fs;
 
+import io.lamina.sys.Stat;
+
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -14,11 +17,33 @@ import java.util.List;
 public interface LowerLayer extends AutoCloseable {
 
     /**
+     * A directory as a lower layer, in the kernel overlayfs form (whiteouts are char devices 0/0,
+     * {@code trusted.overlay.opaque}/{@code redirect} xattrs) or the OCI form ({@code .wh.NAME},
+     * {@code .wh..wh..opq}), or a mix. It holds the directory open (an O_PATH descriptor) until
+     * {@link #close}; every access resolves beneath it without following a symlink.
+     *
+     * @throws FsException ENOENT or ENOTDIR when {@code dir} is not a directory
+     */
+    static LowerLayer ofDirectory(Path dir) {
+        return DirLayer.open(dir);
+    }
+
+    /**
      * What this layer holds at {@code path}: an entry, a whiteout hiding the name in the layers
      * below, or null when this layer says nothing about the name (nor when a parent is missing or
      * not a directory). Layer markers (OCI {@code .wh.} names) are never entries themselves.
      */
     LowerEntry probe(String path);
+
+    /**
+     * The stat of the entry {@link #probe} would give for {@code path}, or null when it gives none
+     * (a whiteout, a marker, a miss). The engine asks this for attributes it does not have yet; a
+     * layer may answer it more cheaply than a probe (no opaque or redirect to read).
+     */
+    default Stat stat(String path) {
+        LowerEntry e = probe(path);
+        return e == null || e.whiteout() ? null : e.stat();
+    }
 
     /**
      * The names directly inside directory {@code dir}, each once, in any stable order, with

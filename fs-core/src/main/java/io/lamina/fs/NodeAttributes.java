@@ -4,6 +4,8 @@ import io.lamina.sys.Posix;
 import io.lamina.sys.Stat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What stat shows of a node: which real entry holds its metadata (upper, the hardlink index, or a
@@ -42,7 +44,7 @@ final class NodeAttributes {
         }
         long blocks = st.blocks();
         if (n.metacopy) {
-            Stat data = Beneath.statOrNull(n.lower.layer().rootFd(), n.lower.path());
+            Stat data = n.lower.stat();
             if (data != null) blocks = data.blocks();
         }
         return new Attr(n.ino, st.mode(), nlink, st.uid(), st.gid(), st.rdev(), st.size(), blocks,
@@ -54,6 +56,7 @@ final class NodeAttributes {
     private Stat realStat(Node n) {
         Stat st;
         try (EntryRef e = metadataEntry(n)) {
+            if (e == null) return lowerMetadata(n).requireStat();
             st = Posix.fstatatOrNull(e.parentFd(), e.name(), Posix.AT_SYMLINK_NOFOLLOW);
         }
         if (st == null) throw new FsException(Errno.ESTALE, n.displayPath() + " vanished from its layer");
@@ -61,8 +64,9 @@ final class NodeAttributes {
     }
 
     /**
-     * The real entry holding {@code n}'s metadata: its upper entry; for a lower name of a
-     * hardlinked inode another name of which was copied up, the index entry; else its lower entry.
+     * The upper-side entry holding {@code n}'s metadata: its upper entry, or, for a lower name of a
+     * hardlinked inode another name of which was copied up, the index entry. Null when the metadata
+     * is still its lower entry's ({@link #lowerMetadata}). ENOENT for a removed node.
      */
     EntryRef metadataEntry(Node n) {
         if (n.unlinked) throw new FsException(Errno.ENOENT, n.displayPath());
@@ -72,8 +76,32 @@ final class NodeAttributes {
         }
         String key = copyUp.indexKey(n);
         if (key != null && copyUp.indexed(key) != null) return new EntryRef(Posix.dup(upper.indexFd), key);
-        LowerRef l = n.isDir() ? n.lowerDirs.get(0) : n.lower;
-        return EntryRef.open(l.layer().rootFd(), l.path());
+        return null;
+    }
+
+    /** The lower entry holding the metadata of a node {@link #metadataEntry} gave no entry for. */
+    static LowerRef lowerMetadata(Node n) {
+        return n.isDir() ? n.lowerDirs.get(0) : n.lower;
+    }
+
+    /** The value of xattr {@code name} of {@code n}, or null when it has none. */
+    byte[] xattr(Node n, String name) {
+        try (EntryRef e = metadataEntry(n)) {
+            return e == null ? lowerMetadata(n).xattr(name) : Posix.lgetxattr(e.path(), name);
+        }
+    }
+
+    /** The names of {@code n}'s xattrs, the union's private ones left out. */
+    List<String> xattrNames(Node n) {
+        List<String> names;
+        try (EntryRef e = metadataEntry(n)) {
+            names = e == null ? lowerMetadata(n).xattrNames() : Posix.llistxattr(e.path());
+        }
+        List<String> out = new ArrayList<>(names.size());
+        for (String x : names) {
+            if (!WhiteoutFormat.isPrivateXattr(x)) out.add(x);
+        }
+        return out;
     }
 
     /** st_nlink as the kernel's overlayfs (with index=on) reports it. */

@@ -54,7 +54,7 @@ final class Resolver {
                 String redirect = WhiteoutFormat.redirect(dir, name);
                 Function<Layer, String> where = redirect == null ? byName : redirected(redirect, parentLowers);
                 List<LowerRef> lowers = new ArrayList<>();
-                Stat top = collectDirs(where, lowers);
+                Stat top = collectDirs(where, 0, null, lowers);
                 return new Resolution(type, up, false, null, lowers, top, origin);
             }
             if (type == FileType.REGULAR && WhiteoutFormat.isMetacopyAt(dir, name)) {
@@ -74,37 +74,42 @@ final class Resolver {
 
     /** The topmost lower answer for paths given per layer, or null. */
     private Resolution resolveLower(Function<Layer, String> where) {
-        for (Layer layer : layers) {
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
             String path = where.apply(layer);
             if (path == null) continue;
-            Probe p = probe(layer, path);
-            if (p == Probe.ABSENT) continue;
-            if (p.hidden) return null;
-            if (!p.stat.isDir()) {
-                return new Resolution(FileType.ofMode(p.stat.mode()), null, false, new LowerRef(layer, path),
-                        List.of(), p.stat, 0);
+            LowerEntry p = layer.source().probe(path);
+            if (p == null) continue;
+            if (p.whiteout()) return null;
+            if (!p.stat().isDir()) {
+                return new Resolution(FileType.ofMode(p.stat().mode()), null, false, new LowerRef(layer, path),
+                        List.of(), p.stat(), 0);
             }
             List<LowerRef> lowers = new ArrayList<>();
-            Stat top = collectDirs(where, lowers);
+            Stat top = collectDirs(where, i, p, lowers);
             return new Resolution(FileType.DIRECTORY, null, false, null, lowers, top, 0);
         }
         return null;
     }
 
-    /** Collects the merged lower directories along {@code where}; returns the topmost one's stat. */
-    private Stat collectDirs(Function<Layer, String> where, List<LowerRef> out) {
+    /**
+     * Collects the merged lower directories along {@code where}, from layer index {@code from} down
+     * ({@code first}: that layer's entry when already probed, else null); returns the topmost one's stat.
+     */
+    private Stat collectDirs(Function<Layer, String> where, int from, LowerEntry first, List<LowerRef> out) {
         Stat top = null;
-        for (Layer layer : layers) {
+        for (int i = from; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
             String path = where.apply(layer);
             if (path == null) continue;
-            Probe p = probe(layer, path);
-            if (p == Probe.ABSENT) continue;
-            if (p.hidden || !p.stat.isDir()) break;
+            LowerEntry p = i == from && first != null ? first : layer.source().probe(path);
+            if (p == null) continue;
+            if (p.whiteout() || !p.stat().isDir()) break;
             out.add(new LowerRef(layer, path));
-            if (top == null) top = p.stat;
-            if (p.opaque) break;
-            if (p.redirect != null) {
-                String target = WhiteoutFormat.resolveRedirect(p.redirect, RelPath.parent(path));
+            if (top == null) top = p.stat();
+            if (p.opaque()) break;
+            if (p.redirect() != null) {
+                String target = WhiteoutFormat.resolveRedirect(p.redirect(), RelPath.parent(path));
                 int below = layer.depth();
                 Function<Layer, String> prev = where;
                 where = l -> l.depth() > below ? target : prev.apply(l);
@@ -130,33 +135,5 @@ final class Resolver {
             return l -> target;
         }
         return inParent(parentLowers, redirect);
-    }
-
-    /** What one layer holds at one path. */
-    private record Probe(Stat stat, boolean hidden, boolean opaque, String redirect) {
-        static final Probe ABSENT = new Probe(null, false, false, null);
-        static final Probe WHITEOUT = new Probe(null, true, false, null);
-    }
-
-    private static Probe probe(Layer layer, String path) {
-        int dir;
-        try {
-            dir = Beneath.openDir(layer.rootFd(), RelPath.parent(path));
-        } catch (FsException e) {
-            if (e.errno() == Errno.ENOENT || e.errno() == Errno.ENOTDIR || e.errno() == Errno.ELOOP) return Probe.ABSENT;
-            throw e;
-        }
-        try {
-            String name = RelPath.name(path);
-            Stat st = Posix.fstatatOrNull(dir, name, Posix.AT_SYMLINK_NOFOLLOW);
-            if (st == null || WhiteoutFormat.isMarkerName(name)) {
-                return WhiteoutFormat.ociWhiteoutExists(dir, name) ? Probe.WHITEOUT : Probe.ABSENT;
-            }
-            if (WhiteoutFormat.isWhiteout(st)) return Probe.WHITEOUT;
-            if (!st.isDir()) return new Probe(st, false, false, null);
-            return new Probe(st, false, WhiteoutFormat.isOpaque(dir, name), WhiteoutFormat.redirect(dir, name));
-        } finally {
-            Posix.close(dir);
-        }
     }
 }

@@ -55,7 +55,7 @@ final class Union implements InodeFs {
         List<LowerRef> out = new ArrayList<>();
         for (Layer l : layers) {
             out.add(new LowerRef(l, ""));
-            if (WhiteoutFormat.isOpaque(l.rootFd(), "")) break;
+            if (l.opaqueRoot()) break;
         }
         return List.copyOf(out);
     }
@@ -386,13 +386,9 @@ final class Union implements InodeFs {
         return locked(() -> {
             Node n = nodes.node(nodeId);
             if (n.type != FileType.SYMLINK) throw new FsException(Errno.EINVAL, n.displayPath() + " is not a symlink");
-            int root = n.inUpper ? upper.rootFd : n.lower.layer().rootFd();
-            String path = n.inUpper ? n.upperPath() : n.lower.path();
-            int dir = Beneath.openDir(root, RelPath.parent(path));
-            try {
-                return Posix.readlinkat(dir, RelPath.name(path));
-            } finally {
-                Posix.close(dir);
+            if (!n.inUpper) return n.lower.readlink();
+            try (EntryRef e = EntryRef.open(upper.rootFd, n.upperPath())) {
+                return Posix.readlinkat(e.parentFd(), e.name());
             }
         });
     }
@@ -549,10 +545,7 @@ final class Union implements InodeFs {
         return locked(() -> {
             Node n = nodes.node(nodeId);
             if (WhiteoutFormat.isPrivateXattr(name)) throw new FsException(Errno.ENODATA, name);
-            byte[] v;
-            try (EntryRef e = attrs.metadataEntry(n)) {
-                v = Posix.lgetxattr(e.path(), name);
-            }
+            byte[] v = attrs.xattr(n, name);
             if (v == null) throw new FsException(Errno.ENODATA, name + " on " + n.displayPath());
             return v;
         });
@@ -561,14 +554,7 @@ final class Union implements InodeFs {
     @Override
     public List<String> listxattr(long nodeId) {
         return locked(() -> {
-            Node n = nodes.node(nodeId);
-            List<String> out = new ArrayList<>();
-            try (EntryRef e = attrs.metadataEntry(n)) {
-                for (String x : Posix.llistxattr(e.path())) {
-                    if (!WhiteoutFormat.isPrivateXattr(x)) out.add(x);
-                }
-            }
-            return out;
+            return attrs.xattrNames(nodes.node(nodeId));
         });
     }
 
@@ -589,10 +575,8 @@ final class Union implements InodeFs {
         locked(() -> {
             Node n = nodes.node(nodeId);
             if (WhiteoutFormat.isPrivateXattr(name)) throw new FsException(Errno.EPERM, name + " belongs to the union");
-            if (!n.inUpper) {
-                try (EntryRef e = attrs.metadataEntry(n)) {
-                    if (Posix.lgetxattr(e.path(), name) == null) throw new FsException(Errno.ENODATA, name + " on " + n.displayPath());
-                }
+            if (!n.inUpper && attrs.xattr(n, name) == null) {
+                throw new FsException(Errno.ENODATA, name + " on " + n.displayPath());
             }
             copyUp.ensureUpper(n, false);
             try (EntryRef e = attrs.metadataEntry(n)) {

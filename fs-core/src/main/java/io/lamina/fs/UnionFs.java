@@ -1,5 +1,6 @@
 package io.lamina.fs;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,27 +10,26 @@ public final class UnionFs {
     }
 
     /**
-     * Opens the union (mounting the private tmpfs upper if asked). Errors: ENOENT or ENOTDIR for a
-     * missing layer or upper, EXDEV when upper and work are on different filesystems.
+     * Opens the union (mounting the private tmpfs upper if asked). It owns the spec's lower layers
+     * from here on: closing the union closes them, and so does a failure to open. Errors: ENOENT or
+     * ENOTDIR for a missing lower directory or upper, EXDEV when upper and work are on different
+     * filesystems.
      */
     public static InodeFs open(UnionSpec spec) {
         return open(spec, CopyUp.Faults.NONE);
     }
 
     static Union open(UnionSpec spec, CopyUp.Faults faults) {
+        // A spec holds directories or LowerLayers, never both: this is the stack, top first.
+        List<LowerLayer> sources = new ArrayList<>(spec.layers());
         List<Layer> layers = new ArrayList<>();
         try {
-            for (int i = 0; i < spec.lowers().size(); i++) {
-                try {
-                    layers.add(Layer.open(i, spec.lowers().get(i)));
-                } catch (FsException e) {
-                    throw new FsException(e.errno(), "lower layer " + spec.lowers().get(i));
-                }
-            }
+            for (Path dir : spec.lowers()) sources.add(DirLayer.open(dir));
+            for (LowerLayer source : sources) layers.add(Layer.of(layers.size(), source));
             Upper upper = Upper.open(spec);
             return new Union(List.copyOf(layers), upper, faults);
         } catch (RuntimeException e) {
-            layers.forEach(Layer::close);
+            sources.forEach(Layer::closeQuietly);
             throw e;
         }
     }

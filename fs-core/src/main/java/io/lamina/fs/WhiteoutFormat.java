@@ -59,7 +59,31 @@ final class WhiteoutFormat {
     /** Whether the directory {@code name} inside {@code parentFd} ("" = the directory itself) is opaque, in either format. */
     static boolean isOpaque(int parentFd, String name) {
         byte[] v = Posix.lgetxattr(Beneath.procPath(parentFd, name), OPAQUE_XATTR);
-        if (v != null && v.length == 1 && v[0] == 'y') return true;
+        return v != null && v.length == 1 && v[0] == 'y' || hasOciOpaque(parentFd, name);
+    }
+
+    /**
+     * A lower layer's directory {@code name} inside {@code parentFd} ("" = the directory itself)
+     * with {@code st} as its stat: opaque (in either format) and its redirect. One listxattr answers
+     * the common case, a directory without overlay xattrs.
+     */
+    static LowerEntry lowerDir(Stat st, int parentFd, String name) {
+        String path = Beneath.procPath(parentFd, name);
+        boolean opaque = false;
+        String redirect = null;
+        for (String x : Posix.llistxattr(path)) {
+            if (x.equals(OPAQUE_XATTR)) {
+                byte[] v = Posix.lgetxattr(path, x);
+                opaque = v != null && v.length == 1 && v[0] == 'y';
+            } else if (x.equals(REDIRECT_XATTR)) {
+                byte[] v = Posix.lgetxattr(path, x);
+                redirect = v == null ? null : new String(v, StandardCharsets.UTF_8);
+            }
+        }
+        return new LowerEntry(st, false, opaque || hasOciOpaque(parentFd, name), redirect);
+    }
+
+    private static boolean hasOciOpaque(int parentFd, String name) {
         String oci = name.isEmpty() ? OCI_OPAQUE : name + "/" + OCI_OPAQUE;
         try {
             return Posix.fstatatOrNull(parentFd, oci, Posix.AT_SYMLINK_NOFOLLOW) != null;

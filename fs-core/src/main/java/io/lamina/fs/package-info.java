@@ -4,8 +4,10 @@
  * <h2>Terms</h2>
  * <dl>
  * <dt>layer</dt><dd>an immutable directory tree; a stack of them is listed top first.</dd>
- * <dt>lower</dt><dd>a read-only layer under the upper. lamina never writes to one. A lower may be
- *   in the kernel overlayfs format or in OCI form; both are read.</dd>
+ * <dt>lower</dt><dd>a read-only layer under the upper. lamina never writes to one, and reads it
+ *   only through {@link io.lamina.fs.LowerLayer}: a directory in the kernel overlayfs format or in
+ *   OCI form ({@link io.lamina.fs.LowerLayer#ofDirectory}), or a layer (or flattened chain) served
+ *   from a store.</dd>
  * <dt>upper</dt><dd>the one writable layer (a directory, or a private tmpfs), always in the kernel
  *   overlayfs format, with a work directory beside it on the same filesystem.</dd>
  * <dt>whiteout</dt><dd>a marker that hides a name of the layers below: a character device 0/0

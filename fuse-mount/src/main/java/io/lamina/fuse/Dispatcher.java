@@ -135,9 +135,12 @@ final class Dispatcher {
             case RENAME2 -> rename(rq, rp, Abi.RENAME2_IN, rq.i32(8));
             case LINK -> {
                 long source = rq.i64(0);
-                entry(rp, fs.link(source, node, rq.str(Abi.LINK_IN)));
+                Entry linked = fs.link(source, node, rq.str(Abi.LINK_IN));
                 // The new name has its own NodeId, so the kernel would keep the source's old nlink.
+                // Invalidate before answering: the caller may stat the source as soon as link returns.
                 rp.invalidateAttributes(source);
+                rp.start(rq.unique);
+                entry(rp, linked);
             }
             case OPEN -> {
                 int flags = rq.i32(0) & ~dropFlags;

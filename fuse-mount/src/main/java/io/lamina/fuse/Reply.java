@@ -46,8 +46,9 @@ final class Reply {
 
     /**
      * Tells the kernel that the attributes it holds for {@code nodeId} are stale (a notification,
-     * FUSE_NOTIFY_INVAL_INODE with a negative offset: attributes only, page cache kept). Sent after
-     * the answer, never inside a request, so the kernel holds no lock it would need.
+     * FUSE_NOTIFY_INVAL_INODE with a negative offset: attributes only, page cache kept). The kernel
+     * takes no inode lock for that, so it may be sent while a request is pending; it clears the
+     * reply's unique, so {@link #start} again before answering.
      */
     void invalidateAttributes(long nodeId) {
         buf.set(I64, BODY, nodeId);
