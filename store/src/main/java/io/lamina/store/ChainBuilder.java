@@ -138,13 +138,23 @@ final class ChainBuilder {
                 map.put(e.getKey(), ChainValue.encode(n.ordinal, n.position, ino, nlink, n.opaque,
                         n.dir ? n.merged : null));
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(tmp);
             throw new StoreException("cannot write the chain index " + tmp + ": " + e.getMessage(), e);
         }
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
+            deleteQuietly(tmp);
             throw new StoreException("cannot move the chain index into place at " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // left for gc, which removes everything under tmp/
         }
     }
 

@@ -50,6 +50,12 @@ final class ChainLayer implements LowerLayer {
         return v == null ? null : new LowerEntry(stat(v), false, ChainValue.opaque(v), null);
     }
 
+    @Override
+    public Stat stat(String path) {
+        byte[] v = value(path);
+        return v == null ? null : stat(v);
+    }
+
     private long ino(byte[] v) {
         int o = ChainValue.ordinal(v);
         return o == ChainValue.ROOT ? 1 : ((long) (o + 1) << 32) | (ChainValue.inoPosition(v) + 1L);

@@ -48,6 +48,7 @@ final class LayerImport {
     private final Path work;
     private final Path pending;
     private final byte[] buf = new byte[SMALL];
+    private final MessageDigest md = Digests.sha256();
     private final Set<String> known = new HashSet<>();
     private IndexBuilder index;
     private int nextGroup = 1;
@@ -338,7 +339,6 @@ final class LayerImport {
 
     /** Reads the entry's data, stores it as an object unless the store has it, returns its sha256. */
     private byte[] content(TarArchiveInputStream tin, long size) throws IOException {
-        MessageDigest md = Digests.sha256();
         if (size <= buf.length) {
             readFully(tin, buf, (int) size, size);
             md.update(buf, 0, (int) size);
@@ -384,13 +384,17 @@ final class LayerImport {
         if (known.contains(hex)) {
             return true;
         }
-        boolean has = Files.exists(storeObjects.resolve(hex.substring(0, 2)).resolve(hex))
-                || Files.exists(pending.resolve(hex));
+        boolean has = exists(storeObjects.resolve(hex.substring(0, 2)).resolve(hex)) || exists(pending.resolve(hex));
         if (known.size() >= KNOWN_CAP) {
             known.clear();
         }
         known.add(hex);
         return has;
+    }
+
+    /** Whether {@code p} exists: a stat that reports a miss as null, not as an exception. */
+    private static boolean exists(Path p) {
+        return Posix.fstatatOrNull(Posix.AT_FDCWD, p.toString(), Posix.AT_SYMLINK_NOFOLLOW) != null;
     }
 
     private void readFully(InputStream in, byte[] b, int len, long size) {

@@ -145,4 +145,14 @@ class BadInputTest {
     void emptyInput() {
         rejected(new byte[0], "empty");
     }
+
+    @Test
+    void diffIdOtherThanExpected() {
+        String wrong = "sha256:" + "ab".repeat(32);
+        byte[] tar = good().end();
+        List<String> before = StoreTesting.listing(root);
+        assertThatThrownBy(() -> store.importLayer(new java.io.ByteArrayInputStream(tar), wrong, n -> { }))
+                .isInstanceOf(StoreException.class).hasMessageContaining("not the expected " + wrong);
+        assertThat(StoreTesting.listing(root)).containsExactlyElementsOf(before);
+    }
 }

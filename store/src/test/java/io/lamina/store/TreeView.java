@@ -139,6 +139,85 @@ record TreeView(Map<String, String> entries, Set<Set<String>> hardlinks) {
         }
     }
 
+    /** Walks a union through the engine's inode API (lookup, getattr, readdir, read, xattrs). */
+    static TreeView ofUnion(io.lamina.fs.InodeFs fs) {
+        Map<String, String> out = new TreeMap<>();
+        Map<Long, Set<String>> byIno = new TreeMap<>();
+        walkUnion(fs, io.lamina.fs.InodeFs.ROOT, "", out, byIno);
+        return new TreeView(out, partition(byIno));
+    }
+
+    private static void walkUnion(io.lamina.fs.InodeFs fs, long node, String rel, Map<String, String> out,
+                                  Map<Long, Set<String>> byIno) {
+        io.lamina.fs.Attr a = fs.getattr(node);
+        Stat st = new Stat(0, a.ino(), a.nlink(), a.mode(), a.uid(), a.gid(), a.rdev(), a.size(), a.blksize(),
+                a.blocks(), a.atimeSec(), a.atimeNsec(), a.mtimeSec(), a.mtimeNsec(), a.ctimeSec(), a.ctimeNsec());
+        List<String> xattrs = new ArrayList<>();
+        for (String n : new TreeSet<>(fs.listxattr(node))) {
+            if (n.startsWith("user.")) {
+                xattrs.add(n + "=" + HexFormat.of().formatHex(fs.getxattr(node, n)));
+            }
+        }
+        String data = null, children = null;
+        if (st.isRegular()) {
+            long fh = fs.open(node, Posix.O_RDONLY);
+            try {
+                MessageDigest md = MessageDigest.getInstance("SHA-256");
+                ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+                for (long off = 0; ; ) {
+                    buf.clear();
+                    int n = fs.read(fh, off, buf);
+                    if (n <= 0) {
+                        break;
+                    }
+                    buf.flip();
+                    md.update(buf);
+                    off += n;
+                }
+                data = HexFormat.of().formatHex(md.digest());
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                fs.release(fh);
+            }
+        } else if (st.isSymlink()) {
+            data = fs.readlink(node);
+        } else if (st.isDir()) {
+            long dh = fs.opendir(node);
+            List<String> names = new ArrayList<>();
+            try {
+                long off = 0;
+                while (true) {
+                    List<io.lamina.fs.DirEntry> batch = fs.readdir(dh, off, 256);
+                    if (batch.isEmpty()) {
+                        break;
+                    }
+                    for (io.lamina.fs.DirEntry d : batch) {
+                        if (!d.name().equals(".") && !d.name().equals("..")) {
+                            names.add(d.name());
+                        }
+                        off = d.nextOffset();
+                    }
+                }
+            } finally {
+                fs.releasedir(dh);
+            }
+            names.sort(null);
+            children = String.join(",", names);
+            for (String n : names) {
+                walkUnion(fs, fs.lookup(node, n).nodeId(), rel.isEmpty() ? n : rel + "/" + n, out, byIno);
+            }
+        }
+        if (!rel.isEmpty()) {
+            out.put(rel, describe(st, data, children, xattrs));
+            if (!st.isDir()) {
+                byIno.computeIfAbsent(st.ino(), k -> new TreeSet<>()).add(rel);
+            }
+        } else {
+            out.put("", "root: " + children);
+        }
+    }
+
     private static String describe(Stat st, String data, String children, List<String> xattrs) {
         StringBuilder b = new StringBuilder();
         b.append(Integer.toOctalString(st.mode())).append(' ').append(st.uid()).append(':').append(st.gid())
