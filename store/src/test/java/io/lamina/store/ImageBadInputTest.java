@@ -227,6 +227,21 @@ class ImageBadInputTest {
 
     /** An OCI layout of uncompressed layer tars, with consistent digests, diff-ids and sizes. */
     static Path rawLayout(Path dir, List<byte[]> tars) throws IOException {
+        return rawLayout(dir, tars, tars.stream().map(Sha256::of).toList());
+    }
+
+    @Test
+    void wrongDiffIdOverALayerTheStoreHasLeavesThatLayer() throws IOException {
+        // The blob is the demo's base layer (stored by the setup); the config claims another diff-id.
+        byte[] base = io.lamina.testdata.LayerTar.bytes(Examples.demoStack().layers().getFirst(), Compression.NONE);
+        String claimed = "sha256:" + "5".repeat(64);
+        Path layout = rawLayout(dir.resolve("liar"), List.of(base), List.of(claimed));
+        refused(layout, "diff-id " + Sha256.of(base), claimed);
+        assertThat(store.layer(Sha256.of(base))).isPresent();
+        assertThat(images.require("lamina/demo:latest").diffIds()).contains(Sha256.of(base));
+    }
+
+    static Path rawLayout(Path dir, List<byte[]> tars, List<String> claimedDiffIds) throws IOException {
         Path blobs = Files.createDirectories(dir.resolve("blobs/sha256"));
         ObjectNode config = JSON.createObjectNode();
         config.put("architecture", "amd64").put("os", "linux");
@@ -234,10 +249,11 @@ class ImageBadInputTest {
         ObjectNode manifest = JSON.createObjectNode();
         manifest.put("schemaVersion", 2).put("mediaType", ImageImport.OCI_MANIFEST);
         var layers = JSON.createArrayNode();
-        for (byte[] t : tars) {
+        for (int i = 0; i < tars.size(); i++) {
+            byte[] t = tars.get(i);
             String d = Sha256.of(t);
             Files.write(blobs.resolve(d.substring(7)), t);
-            diffIds.add(d);
+            diffIds.add(claimedDiffIds.get(i));
             layers.addObject().put("mediaType", "application/vnd.oci.image.layer.v1.tar").put("digest", d).put("size", t.length);
         }
         byte[] c = JSON.writeValueAsBytes(config);
