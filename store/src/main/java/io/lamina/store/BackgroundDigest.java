@@ -5,13 +5,14 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * A sha256 computed on its own thread: the bytes are copied into a few 1 MiB buffers handed over
- * a queue, so hashing a layer's whole tar (its diff-id) overlaps with parsing it and hashing and
- * writing its files. Used by one producer thread.
+ * A sha256 computed on its own thread over buffers handed to it whole: the reader fills a buffer
+ * from {@link #take}, serves it, then {@link #submit}s it, and the buffer comes back to the pool
+ * once hashed. So hashing a layer's whole tar (its diff-id) overlaps with parsing it and with
+ * hashing and writing its files, without copying the bytes. One reader thread.
  */
 final class BackgroundDigest implements AutoCloseable {
 
-    private static final int SIZE = 1 << 20;
+    static final int SIZE = 1 << 20;
     private static final int BUFFERS = 4;
 
     private record Chunk(byte[] bytes, int length) {
@@ -23,15 +24,12 @@ final class BackgroundDigest implements AutoCloseable {
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
     private final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(BUFFERS + 1);
     private final Thread worker;
-    private byte[] current;
-    private int fill;
     private boolean ended;
 
     BackgroundDigest() {
-        for (int i = 0; i < BUFFERS - 1; i++) {
+        for (int i = 0; i < BUFFERS; i++) {
             free.add(new byte[SIZE]);
         }
-        current = new byte[SIZE];
         worker = Thread.ofPlatform().daemon().name("lamina-diffid").start(this::run);
     }
 
@@ -50,36 +48,29 @@ final class BackgroundDigest implements AutoCloseable {
         }
     }
 
-    void update(byte[] b, int off, int len) {
-        while (len > 0) {
-            int n = Math.min(len, SIZE - fill);
-            System.arraycopy(b, off, current, fill, n);
-            fill += n;
-            off += n;
-            len -= n;
-            if (fill == SIZE) {
-                handOver();
-            }
-        }
-    }
-
-    private void handOver() {
+    /** A buffer of {@link #SIZE} bytes to fill; waits while all are being hashed. */
+    byte[] take() {
         try {
-            full.put(new Chunk(current, fill));
-            current = free.take();
-            fill = 0;
+            return free.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException("interrupted while hashing the layer", e);
         }
     }
 
-    /** The sha256 of everything given; call once. */
+    /** Hands {@code b[0, length)} over to be hashed next; the caller no longer touches {@code b}. */
+    void submit(byte[] b, int length) {
+        try {
+            full.put(new Chunk(b, length));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while hashing the layer", e);
+        }
+    }
+
+    /** The sha256 of everything submitted; call once. */
     byte[] digest() {
         try {
-            if (fill > 0) {
-                full.put(new Chunk(current, fill));
-            }
             ended = true;
             full.put(END);
             worker.join();

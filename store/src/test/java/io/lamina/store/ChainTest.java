@@ -160,6 +160,20 @@ class ChainTest {
     }
 
     @Test
+    void aThousandLayersEachAddingOneNameToOneDirectory() {
+        List<String> ids = new ArrayList<>();
+        for (int k = 0; k < 1000; k++) {
+            ids.add(StoreTesting.importBytes(store, new RawTar().dir("a/").file("a/f" + k, "" + k).end()).diffId());
+        }
+        try (LowerLayer c = store.openChain(ids)) {
+            assertThat(c.list("a")).hasSize(1000);
+            assertThat(c.probe("a/f0").stat().size()).isEqualTo(1);
+            assertThat(c.probe("a/f999").stat().size()).isEqualTo(3);
+            assertThat(c.probe("a").stat().mtimeSec()).isEqualTo(1_700_000_000L);
+        }
+    }
+
+    @Test
     void aChainOfUnknownLayersIsRefused() {
         assertThatThrownBy(() -> store.openChain(List.of("sha256:" + "0".repeat(64))))
                 .isInstanceOf(StoreException.class).hasMessageContaining("not in the store");

@@ -71,7 +71,11 @@ class ImportTest {
 
             IndexEntry holes = idx.find("sparse/holes.img");
             assertThat(holes.size()).isEqualTo(16L << 20);
-            assertThat(Files.size(store.objectPath(holes.digest()))).isEqualTo(16L << 20);
+            Path object = store.objectPath(holes.digest());
+            assertThat(Files.size(object)).isEqualTo(16L << 20);
+            assertThat(io.lamina.sys.Posix.fstatat(io.lamina.sys.Posix.AT_FDCWD, object.toString(), 0).blocks() * 512).as("holes stay holes")
+                    .isLessThan(1 << 20);
+            assertThat(Files.size(store.objectPath(idx.find("sparse/all-hole.img").digest()))).isEqualTo(1 << 20);
 
             IndexEntry x = idx.find("xattrs/file");
             assertThat(new String(x.xattrs().get("user.lamina.text"), StandardCharsets.UTF_8)).isEqualTo("hello");
@@ -167,6 +171,22 @@ class ImportTest {
             assertThat(idx.find("h2").digest()).isEqualTo(f.digest());
             assertThat(idx.find("h2").linkGroup()).isEqualTo(f.linkGroup()).isPositive();
             assertThat(idx.find("h1").linkGroup()).isEqualTo(f.linkGroup());
+        }
+    }
+
+    @Test
+    void binaryXattrValuesKeepTheirBytes() {
+        byte[] cap = {1, 0, 0, 2, (byte) 0xff, (byte) 0x80, 0, 0, (byte) 0xc3, 0x28, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        byte[] t = new RawTar()
+                .pax("SCHILY.xattr.security.capability", cap).file("bin/ping", "ping")
+                .pax("SCHILY.xattr.user.text", "plain ✓".getBytes(StandardCharsets.UTF_8)).file("bin/other", "o")
+                .end();
+        LayerRecord r = importBytes(store, t);
+        try (LayerIndex idx = store.openIndex(r.diffId())) {
+            assertThat(idx.find("bin/ping").xattrs().get("security.capability")).isEqualTo(cap);
+            assertThat(new String(idx.find("bin/other").xattrs().get("user.text"), StandardCharsets.UTF_8))
+                    .isEqualTo("plain ✓");
+            assertThat(idx.find("bin/other").xattrs()).doesNotContainKey("security.capability");
         }
     }
 }

@@ -19,6 +19,27 @@ final class RawTar {
         return this;
     }
 
+    /** A pax extended header ('x') with one record {@code key=value} (raw bytes), for the next entry. */
+    RawTar pax(String key, byte[] value) {
+        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        int body = 1 + k.length + 1 + value.length + 1;
+        int len = body + Integer.toString(body).length();
+        if (Integer.toString(len).length() != Integer.toString(body).length()) {
+            len = body + Integer.toString(len).length();
+        }
+        var rec = new ByteArrayOutputStream();
+        rec.writeBytes((len + " ").getBytes(StandardCharsets.US_ASCII));
+        rec.writeBytes(k);
+        rec.write('=');
+        rec.writeBytes(value);
+        rec.write('\n');
+        byte[] r = rec.toByteArray();
+        header("PaxHeaders/x", 'x', r.length, "");
+        out.writeBytes(r);
+        pad(r.length);
+        return this;
+    }
+
     RawTar dir(String name) {
         header(name, '5', 0, "");
         return this;
