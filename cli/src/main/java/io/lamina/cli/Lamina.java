@@ -10,6 +10,7 @@ import java.nio.file.Path;
 @Command(name = "lamina", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A copy-on-write union filesystem for container images.",
         subcommands = {MountCommand.class, UmountCommand.class, MountHelperCommand.class, SnapshotterCommand.class, Demo.class,
+                ImageCommand.class, GcCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Lamina {
     @Option(names = "--root", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
