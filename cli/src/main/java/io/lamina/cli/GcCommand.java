@@ -11,8 +11,9 @@ import java.util.concurrent.Callable;
 
 /** {@code lamina gc [--dry-run]}. */
 @Command(name = "gc", mixinStandardHelpOptions = true,
-        description = {"Removes layers, chain indexes, blobs and file contents no image uses, and leftovers of",
-                "interrupted work in tmp/; prints what it freed."})
+        description = {"Removes what no image uses and prints what it freed.",
+                "Layers, chain indexes, blobs and file contents no image references, and leftovers",
+                "of interrupted work in tmp/ older than 10 minutes."})
 final class GcCommand implements Callable<Integer> {
     @ParentCommand
     Lamina lamina;

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 /** The {@code lamina} command: parses arguments and hands them to the modules. */
 @Command(name = "lamina", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A copy-on-write union filesystem for container images.",
-        subcommands = {MountCommand.class, UmountCommand.class, MountHelperCommand.class, Demo.class,
+        subcommands = {MountCommand.class, UmountCommand.class, MountHelperCommand.class, SnapshotterCommand.class, Demo.class,
                 ImageCommand.class, GcCommand.class, UsageCommand.class, DiffCommand.class, CommitCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Lamina {

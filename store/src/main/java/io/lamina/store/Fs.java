@@ -37,6 +37,17 @@ final class Fs {
         }
     }
 
+    /** Removes the directory {@code dir} if it is empty (an objects/HH fan-out dir gc or a rollback emptied). */
+    static void deleteIfEmpty(Path dir) {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            // still in use
+        } catch (IOException e) {
+            throw new StoreException(dir + ": cannot remove (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** Total bytes of the regular files under {@code root} (0 when absent). */
     static long treeBytes(Path root) {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {

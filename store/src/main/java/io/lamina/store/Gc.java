@@ -114,6 +114,9 @@ public final class Gc {
                         long[] r = sweep(sub, usedObjects::contains, dryRun);
                         objectCount += r[0];
                         objectBytes += r[1];
+                        if (!dryRun && r[0] > 0) {
+                            Fs.deleteIfEmpty(sub);
+                        }
                     }
                 }
             } catch (IOException e) {

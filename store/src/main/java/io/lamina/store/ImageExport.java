@@ -181,10 +181,20 @@ public final class ImageExport {
         ObjectNode d = index.putArray("manifests").addObject();
         d.put("mediaType", ImageImport.OCI_MANIFEST).put("digest", manifestDigest).put("size", size);
         ObjectNode ann = d.putObject("annotations");
-        ann.put("io.containerd.image.name", name);
+        ann.put("io.containerd.image.name", qualified(name));
         String tag = name.lastIndexOf(':') > name.lastIndexOf('/') ? name.substring(name.lastIndexOf(':') + 1) : "latest";
         ann.put("org.opencontainers.image.ref.name", tag);
         return ImageImport.JSON.writeValueAsBytes(index);
+    }
+
+    /** docker.io/ in front of a name without a registry, as containerd spells image names. */
+    static String qualified(String name) {
+        int slash = name.indexOf('/');
+        String first = slash < 0 ? "" : name.substring(0, slash);
+        if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
+            return name;
+        }
+        return "docker.io/" + (slash < 0 ? "library/" : "") + name;
     }
 
     /** A tar of {@code members} in name order, each directory before its first member, fixed metadata. */

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.UUID;
 
@@ -23,18 +22,18 @@ import java.util.UUID;
  * Imports an image into a store: an OCI image layout directory, an oci-archive, or a docker-save
  * tar, with layers plain, gzip or zstd (judged by their bytes).
  *
- * <p>Two passes, so that the store only ever sees verified input. The first checks everything
- * without touching the store: the manifest, config and every layer blob against their sha256 and
- * size, each layer's diff-id (by decompressing it to the end: a truncated stream fails here)
- * against the config's {@code rootfs.diff_ids}. Archives are first extracted into
- * {@code tmp/import-*}; a layout directory's layers are copied there while they are checked.
- * The second pass imports each layer the store lacks ({@link Store#importLayer}), moves the blobs
- * into {@code blobs/sha256/}, and records the image. Memory stays bounded: blobs are streamed;
- * only index, manifest and config JSON (at most 8 MiB each) are read whole.
+ * <p>What the image says is checked before the store is touched: index, manifest and config
+ * (sha256 and size of each, at most 8 MiB of JSON each), that every layer blob exists, and that the
+ * config lists one diff-id per layer. Archives are first extracted into {@code tmp/import-*}, each
+ * member digested on the way. Then each layer blob is read once, to its end: its sha256 and size,
+ * its compression (by its bytes), and its diff-id (a truncated gzip or zstd stream fails here) are
+ * checked while a layer the store lacks streams into {@link Store#importLayer}; a layout
+ * directory's blob is copied into {@code tmp/} on the way. Finally the blobs move into
+ * {@code blobs/sha256/} and the image is recorded. Memory stays bounded: blobs are streamed.
  *
  * <p>Every failure is a {@link StoreException} with one line naming the thing and the reason; the
- * staging directory is removed, and layers this import added are removed again, so the store is as
- * before.
+ * staging directory is removed, and layers (and their objects) this import added are removed
+ * again, so the store is as before.
  */
 public final class ImageImport {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -117,10 +116,9 @@ public final class ImageImport {
                 List<String> added = new ArrayList<>();
                 try {
                     createDirectories(staging);
-                    ImageSource src = ImageSource.open(source, staging.resolve("members"));
+                    ImageSource src = ImageSource.open(source, staging.resolve("members"), progress);
                     Plan plan = src.has("index.json") ? oci(src, name) : docker(src, name);
-                    verifyLayers(src, plan, staging, progress);
-                    importLayers(store, plan, added, progress);
+                    layers(store, src, plan, staging, added, progress);
                     ImageRecord record = finish(store, plan);
                     images.record(record);
                     return record;
@@ -135,12 +133,12 @@ public final class ImageImport {
         }
     }
 
-    // ---- pass 1: read what the image says, check every blob ----
+    // ---- read what the image says, check every blob ----
 
     private static Plan oci(ImageSource src, String name) {
         String where = src.path().toString();
         JsonNode index = parse(where + ": index.json", readMember(src, "index.json"));
-        JsonNode desc = first(index.path("manifests"), where + ": index.json lists no manifest");
+        JsonNode desc = pick(index.path("manifests"), name, where);
         String ref = refName(desc.path("annotations"));
         String mt = desc.path("mediaType").asText("");
         if (mt.equals(OCI_INDEX) || mt.equals(DOCKER_LIST)) {
@@ -179,6 +177,29 @@ public final class ImageImport {
                     l.path("mediaType").asText(LayerCompression.NONE.mediaType())));
         }
         return withConfig(finalName, manifest, manifestDigest, config, configDesc.path("digest").asText(), layers);
+    }
+
+    /**
+     * The image of a layout's index: the only one; else the one whose name (annotation) is
+     * {@code name}; else a one-line error listing the names to choose from with --name.
+     */
+    private static JsonNode pick(JsonNode manifests, String name, String where) {
+        first(manifests, where + ": index.json lists no manifest");
+        if (manifests.size() == 1) {
+            return manifests.get(0);
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode m : manifests) {
+            JsonNode ann = m.path("annotations");
+            String own = refName(ann);
+            String tag = ann.path("org.opencontainers.image.ref.name").asText(null);
+            if (name != null && (name.equals(own) || name.equals(tag))) {
+                return m;
+            }
+            names.add(own != null ? own : tag != null ? tag : m.path("digest").asText());
+        }
+        throw new StoreException(where + ": index.json holds " + manifests.size() + " images (" + String.join(", ", names)
+                + "); choose one with --name");
     }
 
     private static Plan docker(ImageSource src, String name) {
@@ -245,7 +266,13 @@ public final class ImageImport {
     }
 
     /** Reads every layer blob to its end: digest, size, compression, diff-id. */
-    private static void verifyLayers(ImageSource src, Plan plan, Path staging, Progress progress) {
+    /**
+     * Reads every layer blob once, to its end: digest, size, compression and diff-id are checked
+     * while a layer the store lacks streams into {@link Store#importLayer}. A check that fails after
+     * the store took the layer throws, and {@link #forget} removes what this import added.
+     */
+    private static void layers(Store store, ImageSource src, Plan plan, Path staging, List<String> added,
+                               Progress progress) {
         String where = src.path().toString();
         List<ImageSource.Member> members = new ArrayList<>();
         long total = 0;
@@ -256,13 +283,17 @@ public final class ImageImport {
             members.add(mem);
             total += size(mem);
         }
-        progress.phase("verify", total);
+        java.util.Set<String> before = new java.util.HashSet<>();
+        store.layers().forEach(r -> before.add(r.diffId()));
+        progress.phase("import", total);
         long done = 0;
         for (int i = 0; i < plan.layers().size(); i++) {
             LayerPlan l = plan.layers().get(i);
             ImageSource.Member mem = members.get(i);
             boolean copy = mem.digest() == null;    // read in place: keep a copy to store
             Path target = copy ? staging.resolve("layer-" + i) : mem.file();
+            boolean needed = store.layer(l.diffId).isEmpty();
+            LayerRecord imported = null;
             String digest;
             long size;
             String diffId;
@@ -273,27 +304,36 @@ public final class ImageImport {
                 Sha256.In blob = new Sha256.In(new Tee(file, copyOut, n -> progress.advance(base + n)));
                 BufferedInputStream buffered = new BufferedInputStream(blob, 1 << 16);
                 l.compression = LayerCompression.detect(buffered);
-                if (l.compression == LayerCompression.NONE) {
-                    blob.drain();
-                    digest = blob.digest();
-                    size = blob.count();
+                boolean plain = l.compression == LayerCompression.NONE;
+                if (plain && !copy && !needed) {
+                    // Stored already, and digested on the way out of the archive: nothing to read.
+                    digest = mem.digest();
+                    size = mem.size();
                     diffId = digest;
                     tarSize = size;
                 } else {
-                    Sha256.In tar = new Sha256.In(l.compression.decompress(buffered));
-                    try {
-                        tar.drain();
-                    } catch (EOFException e) {
-                        throw new StoreException(layerName(l) + ": truncated " + l.compression.label() + " stream");
-                    } catch (IOException e) {
-                        throw new StoreException(layerName(l) + ": corrupt or truncated " + l.compression.label()
-                                + " stream (" + e.getMessage() + ")");
+                    Sha256.In tar = plain ? null : new Sha256.In(l.compression.decompress(buffered));
+                    Guard guard = new Guard(plain ? buffered : tar);
+                    if (needed) {
+                        try {
+                            imported = store.importLayer(guard, n -> { });
+                        } catch (StoreException e) {
+                            throw guard.failure != null ? unreadable(l, guard.failure) : new StoreException(layerName(l) + ": " + e.getMessage(), e);
+                        }
+                        if (!before.contains(imported.diffId())) {
+                            added.add(imported.diffId());
+                        }
                     }
-                    blob.drain();   // bytes after the compressed stream are still part of the blob
+                    try {
+                        guard.transferTo(OutputStream.nullOutputStream());   // what the tar reader left
+                    } catch (IOException e) {
+                        throw unreadable(l, e);
+                    }
+                    blob.drain();   // bytes after a compressed stream are still part of the blob
                     digest = blob.digest();
                     size = blob.count();
-                    diffId = tar.digest();
-                    tarSize = tar.count();
+                    diffId = plain ? digest : tar.digest();
+                    tarSize = plain ? size : tar.count();
                 }
             } catch (IOException e) {
                 throw new StoreException(layerName(l) + ": cannot read " + l.member + " (" + e.getMessage() + ")", e);
@@ -309,6 +349,9 @@ public final class ImageImport {
                 throw new StoreException(layerName(l) + ": uncompressed content has diff-id " + diffId
                         + ", the config's rootfs.diff_ids says " + l.diffId);
             }
+            if (imported != null && !imported.diffId().equals(diffId)) {
+                throw new StoreException(layerName(l) + ": the store computed diff-id " + imported.diffId() + ", expected " + diffId);
+            }
             l.digest = digest;
             l.size = size;
             l.tarSize = tarSize;
@@ -319,37 +362,58 @@ public final class ImageImport {
         }
     }
 
-    // ---- pass 2: into the store ----
+    private static StoreException unreadable(LayerPlan l, IOException e) {
+        if (e instanceof EOFException) {
+            return new StoreException(layerName(l) + ": truncated " + l.compression.label() + " stream", e);
+        }
+        return new StoreException(layerName(l) + ": corrupt or truncated " + l.compression.label() + " stream ("
+                + e.getMessage() + ")", e);
+    }
 
-    private static void importLayers(Store store, Plan plan, List<String> added, Progress progress) {
-        List<LayerPlan> todo = new ArrayList<>();
-        LinkedHashSet<String> seen = new LinkedHashSet<>();
-        long total = 0;
-        for (LayerPlan l : plan.layers()) {
-            if (seen.add(l.diffId) && store.layer(l.diffId).isEmpty()) {
-                todo.add(l);
-                total += l.tarSize;
+    /** Remembers the first read failure of the stream below, so it is reported rather than the tar reader's view of it. */
+    private static final class Guard extends java.io.FilterInputStream {
+        IOException failure;
+
+        Guard(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return in.read();
+            } catch (IOException e) {
+                throw remember(e);
             }
         }
-        progress.phase("import", total);
-        long done = 0;
-        for (LayerPlan l : todo) {
-            long base = done;
-            LayerRecord r;
-            try (InputStream in = l.compression.decompress(new BufferedInputStream(Files.newInputStream(l.staged), 1 << 16))) {
-                r = store.importLayer(in, n -> progress.advance(base + n));
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
             } catch (IOException e) {
-                throw new StoreException(layerName(l) + ": cannot read the staged blob (" + e.getMessage() + ")", e);
-            } catch (StoreException e) {
-                throw new StoreException(layerName(l) + ": " + e.getMessage(), e);
+                throw remember(e);
             }
-            added.add(r.diffId());
-            if (!r.diffId().equals(l.diffId)) {
-                throw new StoreException(layerName(l) + ": the store computed diff-id " + r.diffId() + ", expected " + l.diffId);
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                return in.skip(n);
+            } catch (IOException e) {
+                throw remember(e);
             }
-            done += l.tarSize;
+        }
+
+        private IOException remember(IOException e) {
+            if (failure == null) {
+                failure = e;
+            }
+            return e;
         }
     }
+
+    // ---- into place ----
 
     /** Moves the verified blobs into blobs/sha256 and builds the record. */
     private static ImageRecord finish(Store store, Plan plan) {
@@ -383,15 +447,47 @@ public final class ImageImport {
         }
     }
 
-    /** Removes the layers this import added before it failed (their objects go at the next gc). */
+    /**
+     * Removes the layers this import added before it failed, and the objects only they used, so the
+     * store is as before. Best effort: the import's own error is the one to report, and gc removes
+     * whatever is left.
+     */
     private static void forget(Store store, List<String> added) {
-        for (String d : added) {
-            try {
+        if (added.isEmpty()) {
+            return;
+        }
+        try {
+            java.util.Set<String> candidates = new java.util.HashSet<>();
+            for (String d : added) {
+                candidates.addAll(objectsOf(store, d));
+            }
+            for (String d : added) {
                 store.deleteLayer(d);
-            } catch (RuntimeException e) {
-                // The import's own error is the one to report; gc removes what is left.
+            }
+            for (LayerRecord l : store.layers()) {
+                candidates.removeAll(objectsOf(store, l.diffId()));
+            }
+            for (String hex : candidates) {
+                Path object = store.objectPath(hex);
+                Files.deleteIfExists(object);
+                Fs.deleteIfEmpty(object.getParent());
+            }
+        } catch (IOException | RuntimeException e) {
+            // see above
+        }
+    }
+
+    private static java.util.Set<String> objectsOf(Store store, String diffId) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (LayerIndex index = store.openIndex(diffId)) {
+            for (int i = 0; i < index.size(); i++) {
+                String d = index.entry(i).digest();
+                if (d != null) {
+                    out.add(d);
+                }
             }
         }
+        return out;
     }
 
     // ---- helpers ----

@@ -42,7 +42,7 @@ abstract sealed class ImageSource {
      *
      * @throws StoreException one line naming the path: missing, unreadable, or not an image
      */
-    static ImageSource open(Path path, Path staging) {
+    static ImageSource open(Path path, Path staging, ImageImport.Progress progress) {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.exists(path)) {
             throw new StoreException(path + ": no such file or directory");
         }
@@ -55,7 +55,7 @@ abstract sealed class ImageSource {
         if (!Files.isRegularFile(path)) {
             throw new StoreException(path + ": not an image (not a regular file or directory)");
         }
-        return Archive.extract(path, staging);
+        return Archive.extract(path, staging, progress);
     }
 
     /** An OCI image layout directory, read in place. */
@@ -93,9 +93,9 @@ abstract sealed class ImageSource {
             this.path = path;
         }
 
-        static Archive extract(Path path, Path staging) {
+        static Archive extract(Path path, Path staging, ImageImport.Progress progress) {
             Archive a = new Archive(path);
-            try (InputStream raw = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
+            try (InputStream raw = new BufferedInputStream(new Counted(Files.newInputStream(path), progress, Files.size(path)), 1 << 16)) {
                 BufferedInputStream in = (BufferedInputStream) raw;
                 LayerCompression outer = LayerCompression.detect(in);
                 InputStream tarStream = outer.decompress(in);
@@ -146,6 +146,41 @@ abstract sealed class ImageSource {
                 return a;
             } catch (IOException e) {
                 throw new StoreException(path + ": not a readable archive (" + e.getMessage() + ")", e);
+            }
+        }
+
+        /** Tells {@code progress} how much of the archive file was read ("extract" phase). */
+        private static final class Counted extends java.io.FilterInputStream {
+            private final ImageImport.Progress progress;
+            private long count;
+            private long reported;
+
+            Counted(InputStream in, ImageImport.Progress progress, long total) {
+                super(in);
+                this.progress = progress;
+                progress.phase("extract", total);
+            }
+
+            @Override
+            public int read() throws IOException {
+                int b = in.read();
+                if (b >= 0) {
+                    count++;
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = in.read(b, off, len);
+                if (n > 0) {
+                    count += n;
+                    if (count - reported >= (1 << 20)) {
+                        reported = count;
+                        progress.advance(count);
+                    }
+                }
+                return n;
             }
         }
 

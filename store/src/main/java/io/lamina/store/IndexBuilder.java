@@ -27,8 +27,11 @@ final class IndexBuilder implements AutoCloseable {
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Where a record keeps the spill position of its extra while building (reserved in the file). */
     private static final int SPILL_POS = 104;
-    private static final long EXTRA_CHUNK = 64L << 20;
-    static final int MAX_EXTRA = 16 << 20;
+    // Small chunks: mapping past a file's end allocates the space (fallocate), and on tmpfs that
+    // means zeroed memory, so a small layer must not pay for a big one's room.
+    private static final long RECORD_CHUNK = (long) REC << 14;
+    private static final long EXTRA_CHUNK = 4L << 20;
+    static final int MAX_EXTRA = 1 << 20;
 
     private final Spill records;
     private final Spill extras;
@@ -41,7 +44,7 @@ final class IndexBuilder implements AutoCloseable {
     private int[] table = new int[2048];
 
     IndexBuilder(Path scratchDir) {
-        this.records = new Spill(scratchDir.resolve("records"), (long) REC * (1 << 18));
+        this.records = new Spill(scratchDir.resolve("records"), RECORD_CHUNK);
         this.extras = new Spill(scratchDir.resolve("extras"), EXTRA_CHUNK);
         Arrays.fill(table, -1);
     }

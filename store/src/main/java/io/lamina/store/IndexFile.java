@@ -231,11 +231,6 @@ final class IndexFile implements LayerIndex {
         return len - key.length;
     }
 
-    /** Position of the first top-level entry's range end: top-level entries are found from 0 by jumping. */
-    int count() {
-        return count;
-    }
-
     @Override
     public void close() {
         arena.close();

@@ -4,7 +4,6 @@ import io.lamina.sys.Posix;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -18,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +36,11 @@ final class LayerImport {
 
     static final String WHITEOUT = ".wh.";
     static final String OPAQUE = ".wh..wh..opq";
-    private static final String XATTR_PAX = "SCHILY.xattr.";
+    private static final String XATTR_PAX = PaxXattrs.PREFIX;
     private static final int SMALL = 1 << 20;
     private static final int KNOWN_CAP = 1 << 16;
+    private static final int HOLE_BLOCK = 4096;
+    private static final byte[] ZEROS = new byte[HOLE_BLOCK];
 
     /** What an accepted layer produced. */
     record Result(String diffHex, long entries, long tarBytes, long contentBytes, Path layerDir, Path objectsDir) {
@@ -48,6 +50,7 @@ final class LayerImport {
     private final Path work;
     private final Path pending;
     private final byte[] buf = new byte[SMALL];
+    private final MessageDigest md = Digests.sha256();
     private final Set<String> known = new HashSet<>();
     private IndexBuilder index;
     private int nextGroup = 1;
@@ -55,6 +58,7 @@ final class LayerImport {
     private long contentBytes;
     private int dataSeq;
     private String current = "";
+    private Map<String, byte[]> rawXattrs = Map.of();
 
     LayerImport(Path storeObjects, Path work) {
         this.storeObjects = storeObjects;
@@ -66,15 +70,23 @@ final class LayerImport {
         Files.createDirectories(pending);
         Path layerDir = Files.createDirectories(work.resolve("layer"));
         Path scratch = Files.createDirectories(work.resolve("scratch"));
-        HashingInput hin = new HashingInput(new BufferedInputStream(tar, 1 << 16), progress);
-        try (IndexBuilder ib = new IndexBuilder(scratch)) {
+        try (HashingInput hin = new HashingInput(tar, progress);
+             IndexBuilder ib = new IndexBuilder(scratch)) {
             index = ib;
             TarArchiveInputStream tin = new TarArchiveInputStream(hin, 512 * 20, 512, "UTF-8", false);
             int seen = 0;
+            byte[] drain = new byte[8192];
             while (true) {
                 TarArchiveEntry e;
                 try {
+                    // Whatever the last entry left unread is read now, so that the capture holds
+                    // just this entry's headers (and the padding before them).
+                    while (seen > 0 && tin.read(drain) > 0) {
+                        // discarded
+                    }
+                    hin.startCapture();
                     e = tin.getNextEntry();
+                    rawXattrs = PaxXattrs.of(hin.stopCapture(), hin.captureStart());
                 } catch (IOException | RuntimeException x) {
                     throw new StoreException((seen == 0 ? "layer tar: not a tar archive or a broken first header"
                             : "layer tar: broken header after entry '" + current + "'") + " (at byte "
@@ -163,7 +175,7 @@ final class LayerImport {
         if (e.isFIFO()) {
             return EntryKind.FIFO;
         }
-        if (e.isFile()) {
+        if (e.isFile() || e.isGNUSparse() || e.isStarSparse()) {
             return EntryKind.REGULAR;
         }
         return null;
@@ -261,7 +273,7 @@ final class LayerImport {
         if (slash < 0) {
             return;
         }
-        byte[] parent = java.util.Arrays.copyOf(p, slash);
+        byte[] parent = Arrays.copyOf(p, slash);
         int id = index.lookup(parent);
         if (id < 0) {
             ensureParent(parent);
@@ -304,7 +316,9 @@ final class LayerImport {
                 if (name.isEmpty() || name.length() > 255) {
                     throw bad("a bad xattr name '" + name + "'");
                 }
-                xattrs.put(name, utf8(h.getValue()));
+                // The raw bytes of the header, when found there: values may be binary.
+                byte[] raw = rawXattrs.get(name);
+                xattrs.put(name, raw != null ? raw : utf8(h.getValue()));
             }
         }
         if (xattrs.size() > 0xffff) {
@@ -338,7 +352,6 @@ final class LayerImport {
 
     /** Reads the entry's data, stores it as an object unless the store has it, returns its sha256. */
     private byte[] content(TarArchiveInputStream tin, long size) throws IOException {
-        MessageDigest md = Digests.sha256();
         if (size <= buf.length) {
             readFully(tin, buf, (int) size, size);
             md.update(buf, 0, (int) size);
@@ -347,27 +360,23 @@ final class LayerImport {
             if (!present(hex)) {
                 try (FileChannel ch = FileChannel.open(pending.resolve(hex), StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE)) {
-                    ByteBuffer b = ByteBuffer.wrap(buf, 0, (int) size);
-                    while (b.hasRemaining()) {
-                        ch.write(b);
-                    }
+                    writeSparse(ch, 0, (int) size);
+                    endFile(ch, size);
                 }
             }
             return d;
         }
         Path data = work.resolve("data-" + dataSeq++);
         try (FileChannel ch = FileChannel.open(data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            long left = size;
-            while (left > 0) {
-                int n = (int) Math.min(buf.length, left);
+            long pos = 0;
+            while (pos < size) {
+                int n = (int) Math.min(buf.length, size - pos);
                 readFully(tin, buf, n, size);
                 md.update(buf, 0, n);
-                ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                left -= n;
+                writeSparse(ch, pos, n);
+                pos += n;
             }
+            endFile(ch, size);
         }
         byte[] d = md.digest();
         String hex = Digests.hex(d);
@@ -379,18 +388,58 @@ final class LayerImport {
         return d;
     }
 
+    /**
+     * Writes {@code buf[0, n)} at {@code pos}, leaving out blocks of zeros: they become holes, as
+     * {@code tar -x} makes them for sparse entries, so a sparse or zero-filled file takes no disk
+     * space for them (reads see zeros just the same).
+     */
+    private void writeSparse(FileChannel ch, long pos, int n) throws IOException {
+        int start = -1;
+        for (int off = 0; off < n; off += HOLE_BLOCK) {
+            int len = Math.min(HOLE_BLOCK, n - off);
+            boolean zero = Arrays.mismatch(buf, off, off + len, ZEROS, 0, len) < 0;
+            if (zero && start >= 0) {
+                writeAt(ch, pos + start, start, off - start);
+                start = -1;
+            } else if (!zero && start < 0) {
+                start = off;
+            }
+        }
+        if (start >= 0) {
+            writeAt(ch, pos + start, start, n - start);
+        }
+    }
+
+    private void writeAt(FileChannel ch, long pos, int off, int len) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(buf, off, len);
+        while (b.hasRemaining()) {
+            pos += ch.write(b, pos);
+        }
+    }
+
+    /** Gives the file its full size when it ends in a hole. */
+    private static void endFile(FileChannel ch, long size) throws IOException {
+        if (size > 0 && ch.size() < size) {
+            ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
+        }
+    }
+
     /** Whether the store or this import already holds object {@code hex}; remembers a bounded number. */
     private boolean present(String hex) {
         if (known.contains(hex)) {
             return true;
         }
-        boolean has = Files.exists(storeObjects.resolve(hex.substring(0, 2)).resolve(hex))
-                || Files.exists(pending.resolve(hex));
+        boolean has = exists(storeObjects.resolve(hex.substring(0, 2)).resolve(hex)) || exists(pending.resolve(hex));
         if (known.size() >= KNOWN_CAP) {
             known.clear();
         }
         known.add(hex);
         return has;
+    }
+
+    /** Whether {@code p} exists: a stat that reports a miss as null, not as an exception. */
+    private static boolean exists(Path p) {
+        return Posix.fstatatOrNull(Posix.AT_FDCWD, p.toString(), Posix.AT_SYMLINK_NOFOLLOW) != null;
     }
 
     private void readFully(InputStream in, byte[] b, int len, long size) {

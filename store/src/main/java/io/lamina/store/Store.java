@@ -58,6 +58,7 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /** The root directory of the store. */
     public Path root() {
         return root;
     }
@@ -77,6 +78,19 @@ public final class Store implements AutoCloseable {
      *                        (then nothing of this layer is left in the store)
      */
     public LayerRecord importLayer(InputStream uncompressedTar, LongConsumer progress) {
+        return importLayer(uncompressedTar, null, progress);
+    }
+
+    /**
+     * {@link #importLayer(InputStream, LongConsumer)}, refusing the layer (nothing of it kept) when
+     * its diff-id is not {@code expectedDiffId} (as an image config's rootfs.diff_ids names it).
+     *
+     * @param expectedDiffId "sha256:HEX", or null to accept any
+     */
+    public LayerRecord importLayer(InputStream uncompressedTar, String expectedDiffId, LongConsumer progress) {
+        if (expectedDiffId != null) {
+            Digests.hexOf(expectedDiffId);
+        }
         Path work;
         try {
             work = Files.createTempDirectory(tmp, "import-");
@@ -86,6 +100,9 @@ public final class Store implements AutoCloseable {
         try {
             LayerImport.Result r = new LayerImport(objects, work).run(uncompressedTar, progress);
             String diffId = Digests.PREFIX + r.diffHex();
+            if (expectedDiffId != null && !expectedDiffId.equals(diffId)) {
+                throw new StoreException("layer tar: its diff-id is " + diffId + ", not the expected " + expectedDiffId);
+            }
             Optional<LayerRecord> existing = registry.get(diffId);
             if (existing.isPresent()) {
                 return existing.get();
@@ -214,6 +231,7 @@ public final class Store implements AutoCloseable {
         return chainCache.open(diffIdsBottomFirst);
     }
 
+    /** Closes the layer registry and every chain opened here (their LowerLayers stop working). */
     @Override
     public void close() {
         chainCache.close();

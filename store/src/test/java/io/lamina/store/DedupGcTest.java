@@ -26,6 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * shows the shared bytes, and gc after removing it frees exactly what it alone used.
  */
 class DedupGcTest {
+
+    @org.junit.jupiter.api.AfterEach
+    void deleteTempDirs() {
+        Fixture.deleteAll();
+    }
     private static final LayerSpec BASE = Examples.demoStack().layers().getFirst();
     private static final String SEEDED = "b/seeded.bin";
     private static final String TEXT = "b/two.txt";
@@ -116,6 +121,27 @@ class DedupGcTest {
             assertThat(images.list()).extracting(ImageRecord::name).containsExactly("lamina/demo:latest");
 
             assertThat(Gc.run(images, false).totalBytes()).isZero();
+        }
+    }
+
+    @Test
+    void reimportUnderAnExistingNameReplacesItAndMovesTheCounts() throws IOException {
+        Path dir = Fixture.tempDir("rename-");
+        try (Store store = Store.open(dir.resolve("root")); Images images = Images.open(store)) {
+            ImageRecord demo = ImageImport.run(images, OciImages.writeLayout(Examples.demoStack(), dir.resolve("a"),
+                    Compression.GZIP).path(), "x:1", ImageImport.Progress.NONE);
+            ImageRecord b = ImageImport.run(images, OciImages.writeLayout(sharing(), dir.resolve("b"),
+                    Compression.GZIP).path(), "x:1", ImageImport.Progress.NONE);
+            assertThat(images.list()).containsExactly(b);
+            assertThat(images.refCount(demo.diffIds().get(0))).isEqualTo(1);   // the shared base, now b's
+            assertThat(images.refCount(demo.diffIds().get(1))).isZero();
+            assertThat(images.refCount(demo.diffIds().get(2))).isZero();
+            assertThat(images.refCount(b.diffIds().get(1))).isEqualTo(1);
+            images.recount();
+            assertThat(images.refCounts()).containsOnlyKeys(b.diffIds());
+            Gc.Report r = Gc.run(images, false);
+            assertThat(r.layers()).isEqualTo(2);
+            assertThat(store.layers()).extracting(LayerRecord::diffId).containsExactlyInAnyOrderElementsOf(b.diffIds());
         }
     }
 }

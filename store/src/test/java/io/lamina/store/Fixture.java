@@ -26,10 +26,21 @@ final class Fixture {
         LAYOUT, OCI_ARCHIVE, DOCKER_ARCHIVE
     }
 
-    static Path tempDir(String prefix) throws IOException {
+    private static final java.util.List<Path> CREATED = new java.util.ArrayList<>();
+
+    /** A new directory under $LAMINA_TEST_TMP, removed by {@link #deleteAll} (the images are big). */
+    static synchronized Path tempDir(String prefix) throws IOException {
         String base = System.getenv("LAMINA_TEST_TMP");
         Path dir = Files.createDirectories(Path.of(base != null ? base : System.getProperty("java.io.tmpdir")));
-        return Files.createTempDirectory(dir, prefix);
+        Path d = Files.createTempDirectory(dir, prefix);
+        CREATED.add(d);
+        return d;
+    }
+
+    /** Removes every directory {@link #tempDir} made; call after the stores in them are closed. */
+    static synchronized void deleteAll() {
+        CREATED.forEach(Fs::deleteTree);
+        CREATED.clear();
     }
 
     static WrittenImage write(ImageSpec spec, Path dir, Format format, Compression c) throws IOException {

@@ -15,6 +15,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,6 +44,7 @@ class ImageBadInputTest {
     void close() {
         images.close();
         store.close();
+        Fixture.deleteAll();
     }
 
     /** Imports {@code path}, expects a one-line refusal containing {@code parts}, and an unchanged root. */
@@ -190,6 +192,82 @@ class ImageBadInputTest {
         Path tar = dir.resolve("d2.tar");
         assertThat(new ProcessBuilder("tar", "-cf", tar.toString(), "-C", d.toString(), ".").inheritIO().start().waitFor()).isZero();
         refused(tar, "diff-id", w.layers().get(0).diffId());
+    }
+
+    @Test
+    void hostileLaterLayerLeavesNoEarlierLayerBehind() throws IOException {
+        // Layer 1 is new to the store and fine; layer 2 has a '../' entry that the store refuses.
+        byte[] good = io.lamina.testdata.LayerTar.bytes(io.lamina.testdata.LayerSpec.builder()
+                .text("fresh/one.txt", "content no other layer has\n").build(), Compression.NONE);
+        java.io.ByteArrayOutputStream evil = new java.io.ByteArrayOutputStream();
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(evil)) {
+            var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("../evil", true);
+            e.setSize(3);
+            tar.putArchiveEntry(e);
+            tar.write("bad".getBytes());
+            tar.closeArchiveEntry();
+        }
+        Path layout = rawLayout(dir.resolve("hostile"), List.of(good, evil.toByteArray()));
+        refused(layout, "layer " + Sha256.of(evil.toByteArray()), "../evil");
+    }
+
+    @Test
+    void layoutWithTwoImagesNeedsAName() throws IOException {
+        WrittenImage w = tricky(Compression.NONE);
+        ObjectNode index = (ObjectNode) JSON.readTree(w.path().resolve("index.json").toFile());
+        ObjectNode second = index.withArray("manifests").get(0).deepCopy();
+        ((ObjectNode) second.get("annotations")).put("io.containerd.image.name", "docker.io/lamina/other:2");
+        index.withArray("manifests").add(second);
+        Files.write(w.path().resolve("index.json"), JSON.writeValueAsBytes(index));
+        refused(w.path(), "2 images", "lamina/tricky:latest", "lamina/other:2", "--name");
+        // naming one of them picks it
+        assertThat(ImageImport.run(images, w.path(), "lamina/other:2", ImageImport.Progress.NONE).name())
+                .isEqualTo("lamina/other:2");
+    }
+
+    /** An OCI layout of uncompressed layer tars, with consistent digests, diff-ids and sizes. */
+    static Path rawLayout(Path dir, List<byte[]> tars) throws IOException {
+        return rawLayout(dir, tars, tars.stream().map(Sha256::of).toList());
+    }
+
+    @Test
+    void wrongDiffIdOverALayerTheStoreHasLeavesThatLayer() throws IOException {
+        // The blob is the demo's base layer (stored by the setup); the config claims another diff-id.
+        byte[] base = io.lamina.testdata.LayerTar.bytes(Examples.demoStack().layers().getFirst(), Compression.NONE);
+        String claimed = "sha256:" + "5".repeat(64);
+        Path layout = rawLayout(dir.resolve("liar"), List.of(base), List.of(claimed));
+        refused(layout, "diff-id " + Sha256.of(base), claimed);
+        assertThat(store.layer(Sha256.of(base))).isPresent();
+        assertThat(images.require("lamina/demo:latest").diffIds()).contains(Sha256.of(base));
+    }
+
+    static Path rawLayout(Path dir, List<byte[]> tars, List<String> claimedDiffIds) throws IOException {
+        Path blobs = Files.createDirectories(dir.resolve("blobs/sha256"));
+        ObjectNode config = JSON.createObjectNode();
+        config.put("architecture", "amd64").put("os", "linux");
+        var diffIds = config.putObject("rootfs").put("type", "layers").putArray("diff_ids");
+        ObjectNode manifest = JSON.createObjectNode();
+        manifest.put("schemaVersion", 2).put("mediaType", ImageImport.OCI_MANIFEST);
+        var layers = JSON.createArrayNode();
+        for (int i = 0; i < tars.size(); i++) {
+            byte[] t = tars.get(i);
+            String d = Sha256.of(t);
+            Files.write(blobs.resolve(d.substring(7)), t);
+            diffIds.add(claimedDiffIds.get(i));
+            layers.addObject().put("mediaType", "application/vnd.oci.image.layer.v1.tar").put("digest", d).put("size", t.length);
+        }
+        byte[] c = JSON.writeValueAsBytes(config);
+        Files.write(blobs.resolve(Sha256.of(c).substring(7)), c);
+        manifest.putObject("config").put("mediaType", ImageImport.OCI_CONFIG).put("digest", Sha256.of(c)).put("size", c.length);
+        manifest.set("layers", layers);
+        byte[] m = JSON.writeValueAsBytes(manifest);
+        Files.write(blobs.resolve(Sha256.of(m).substring(7)), m);
+        ObjectNode index = JSON.createObjectNode();
+        index.put("schemaVersion", 2);
+        index.putArray("manifests").addObject().put("mediaType", ImageImport.OCI_MANIFEST).put("digest", Sha256.of(m)).put("size", m.length);
+        Files.write(dir.resolve("index.json"), JSON.writeValueAsBytes(index));
+        Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        return dir;
     }
 
     private static String putBlob(WrittenImage w, byte[] bytes) throws IOException {

@@ -19,6 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every example image, in every format and compression, imports and is recorded with its layers. */
 class ImageImportTest {
 
+    @org.junit.jupiter.api.AfterEach
+    void deleteTempDirs() {
+        Fixture.deleteAll();
+    }
+
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (String image : Examples.NAMES) {

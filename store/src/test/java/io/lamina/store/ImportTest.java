@@ -71,7 +71,11 @@ class ImportTest {
 
             IndexEntry holes = idx.find("sparse/holes.img");
             assertThat(holes.size()).isEqualTo(16L << 20);
-            assertThat(Files.size(store.objectPath(holes.digest()))).isEqualTo(16L << 20);
+            Path object = store.objectPath(holes.digest());
+            assertThat(Files.size(object)).isEqualTo(16L << 20);
+            assertThat(io.lamina.sys.Posix.fstatat(io.lamina.sys.Posix.AT_FDCWD, object.toString(), 0).blocks() * 512).as("holes stay holes")
+                    .isLessThan(1 << 20);
+            assertThat(Files.size(store.objectPath(idx.find("sparse/all-hole.img").digest()))).isEqualTo(1 << 20);
 
             IndexEntry x = idx.find("xattrs/file");
             assertThat(new String(x.xattrs().get("user.lamina.text"), StandardCharsets.UTF_8)).isEqualTo("hello");
@@ -111,5 +115,78 @@ class ImportTest {
             assertThat(idx.find("a").kind()).isEqualTo(EntryKind.DIRECTORY);
         }
         assertThat(store.objectStats()).isEqualTo(new ObjectStats(1, 1));
+    }
+
+    @Test
+    void pathsSortComponentByComponentAndFindUsesThatOrder() {
+        byte[] t = new RawTar().file("a-b", "1").file("a/b", "2").file("a.c", "3").file("a/a", "4").file("b", "5").end();
+        LayerRecord r = importBytes(store, t);
+        try (LayerIndex idx = store.openIndex(r.diffId())) {
+            List<String> paths = new ArrayList<>();
+            for (int i = 0; i < idx.size(); i++) {
+                paths.add(idx.entry(i).path());
+                assertThat(idx.find(idx.entry(i).path())).isEqualTo(idx.entry(i));
+            }
+            assertThat(paths).containsExactly("a", "a/a", "a/b", "a-b", "a.c", "b");
+        }
+    }
+
+    @Test
+    void aDirectoryEntryAfterItsChildrenGivesTheImplicitDirectoryItsMetadata() {
+        byte[] t = new RawTar().file("./x/y", "1").dir("./x/").dir("./").end();
+        LayerRecord r = importBytes(store, t);
+        try (LayerIndex idx = store.openIndex(r.diffId())) {
+            assertThat(idx.size()).isEqualTo(2);
+            assertThat(idx.find("x").mode()).isEqualTo(0644);
+            assertThat(idx.find("x").mtimeSec()).isEqualTo(1_700_000_000L);
+        }
+    }
+
+    @Test
+    void gnuLongNamesAndChainedHardlinks() throws Exception {
+        String longName = "dir/" + "n".repeat(150);
+        var out = new java.io.ByteArrayOutputStream();
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(out)) {
+            tar.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_GNU);
+            var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(longName);
+            e.setSize(3);
+            tar.putArchiveEntry(e);
+            tar.write("abc".getBytes(StandardCharsets.UTF_8));
+            tar.closeArchiveEntry();
+            var h1 = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("h1",
+                    org.apache.commons.compress.archivers.tar.TarConstants.LF_LINK);
+            h1.setLinkName(longName);
+            tar.putArchiveEntry(h1);
+            tar.closeArchiveEntry();
+            var h2 = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("h2",
+                    org.apache.commons.compress.archivers.tar.TarConstants.LF_LINK);
+            h2.setLinkName("h1");
+            tar.putArchiveEntry(h2);
+            tar.closeArchiveEntry();
+        }
+        LayerRecord r = importBytes(store, out.toByteArray());
+        try (LayerIndex idx = store.openIndex(r.diffId())) {
+            IndexEntry f = idx.find(longName);
+            assertThat(f.size()).isEqualTo(3);
+            assertThat(idx.find("h2").digest()).isEqualTo(f.digest());
+            assertThat(idx.find("h2").linkGroup()).isEqualTo(f.linkGroup()).isPositive();
+            assertThat(idx.find("h1").linkGroup()).isEqualTo(f.linkGroup());
+        }
+    }
+
+    @Test
+    void binaryXattrValuesKeepTheirBytes() {
+        byte[] cap = {1, 0, 0, 2, (byte) 0xff, (byte) 0x80, 0, 0, (byte) 0xc3, 0x28, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        byte[] t = new RawTar()
+                .pax("SCHILY.xattr.security.capability", cap).file("bin/ping", "ping")
+                .pax("SCHILY.xattr.user.text", "plain ✓".getBytes(StandardCharsets.UTF_8)).file("bin/other", "o")
+                .end();
+        LayerRecord r = importBytes(store, t);
+        try (LayerIndex idx = store.openIndex(r.diffId())) {
+            assertThat(idx.find("bin/ping").xattrs().get("security.capability")).isEqualTo(cap);
+            assertThat(new String(idx.find("bin/other").xattrs().get("user.text"), StandardCharsets.UTF_8))
+                    .isEqualTo("plain ✓");
+            assertThat(idx.find("bin/other").xattrs()).doesNotContainKey("security.capability");
+        }
     }
 }

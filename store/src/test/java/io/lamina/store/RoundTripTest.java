@@ -32,6 +32,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class RoundTripTest {
 
+    @org.junit.jupiter.api.AfterEach
+    void deleteTempDirs() {
+        Fixture.deleteAll();
+    }
+
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (ImageExport.Format f : ImageExport.Format.values()) {
@@ -106,6 +111,33 @@ class RoundTripTest {
                     run(List.of("skopeo", "copy", "-q", transport + file, "oci:" + dir.resolve("copy-" + f + "-" + c) + ":x"));
                 }
             }
+        }
+    }
+
+    @Test
+    void umociUnpacksTheOciExportWithWhiteoutsApplied() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/umoci")) || "true".equals(System.getenv("CI")),
+                "skipped: umoci is not installed (apt-get install -y umoci)");
+        Path dir = Fixture.tempDir("umoci-");
+        try (Store store = Store.open(dir.resolve("root")); Images images = Images.open(store)) {
+            ImageImport.run(images, OciImages.writeLayout(Examples.tricky(), dir.resolve("src"), Compression.GZIP).path(),
+                    null, ImageImport.Progress.NONE);
+            Path file = dir.resolve("tricky.tar");
+            // none: regenerated tars (gzip would copy the stored blobs; this umoci does not read zstd)
+            ImageExport.write(images, "lamina/tricky:latest", file, ImageExport.Format.OCI, LayerCompression.NONE);
+            Path layout = Files.createDirectories(dir.resolve("layout"));
+            run(List.of("tar", "-xf", file.toString(), "-C", layout.toString()));
+            Path bundle = dir.resolve("bundle");
+            run(List.of("umoci", "unpack", "--rootless", "--image", layout + ":latest", bundle.toString()));
+            Path rootfs = bundle.resolve("rootfs");
+            try (Stream<Path> opq = Files.list(rootfs.resolve("opq")); Stream<Path> gone = Files.list(rootfs.resolve("gone"))) {
+                assertThat(opq.map(p -> p.getFileName().toString())).containsExactly("c");
+                assertThat(gone.map(p -> p.getFileName().toString())).containsExactly("new");
+            }
+            assertThat(rootfs.resolve("del/remove-me")).doesNotExist();
+            assertThat(rootfs.resolve("del/keep")).hasContent("stays");
+            assertThat(Files.readString(rootfs.resolve("data/small.txt"))).isEqualTo("small file\n");
+            assertThat(rootfs.resolve("links/hard2")).doesNotExist();
         }
     }
 
