@@ -29,7 +29,7 @@ class MetadataTest {
                 m.put(active);
                 m.put(other);
                 // A crash inside Commit: the committed record is written, the active one not yet removed.
-                m.put(active.committed("done", Map.of(), T, 5, 2));
+                m.put(active.committed("done", Map.of(), T, 5, 2, java.util.List.of("sha256:" + "a".repeat(64))));
             }
             try (Metadata m = Metadata.open(dir)) {
                 assertThat(m.get("active")).isEmpty();
