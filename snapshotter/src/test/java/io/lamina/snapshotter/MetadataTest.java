@@ -17,6 +17,9 @@ class MetadataTest {
         SnapshotRecord r = new SnapshotRecord("default/3/sha256:ab cd", 42, Kind.VIEW, "p/a:b",
                 Map.of("k", "v", "containerd.io/gc.root", "é"), T, T.plusSeconds(5), 123, 4);
         assertThat(SnapshotRecord.decode(r.encode())).isEqualTo(r);
+        SnapshotRecord c = r.committed("done", Map.of(), T, 9, 3, java.util.List.of("sha256:" + "a".repeat(64), "sha256:" + "b".repeat(64)));
+        assertThat(SnapshotRecord.decode(c.encode())).isEqualTo(c);
+        assertThat(SnapshotRecord.decode(c.encode()).chain()).hasSize(2);
     }
 
     @Test
