@@ -215,10 +215,17 @@ final class Snapshots implements AutoCloseable {
         Optional<List<String>> chain = storedChain(ref, below.size() + 1);
         if (chain.isEmpty() || !chain.get().subList(0, below.size()).equals(below)) return false;
         List<String> layers = chain.get();
-        String top = layers.getLast();
-        LayerRecord l = store.layer(top).orElse(null);
-        if (l == null) return false;
-        for (String d : layers) if (store.layer(d).isEmpty()) return false;
+        return recordChain(ref, parent, layers, labels) != null;
+    }
+
+    /**
+     * Records the committed snapshot {@code ref} over {@code parent} (null: none) as the stored
+     * {@code layers} (parent's chain plus one), holding them; null (nothing recorded) when a
+     * layer is not stored.
+     */
+    private SnapshotRecord recordChain(String ref, SnapshotRecord parent, List<String> layers, Map<String, String> labels) {
+        for (String d : layers) if (store.layer(d).isEmpty()) return null;
+        LayerRecord l = store.layer(layers.getLast()).orElseThrow();
         long id = nextId++;
         Instant now = clock.instant();
         SnapshotRecord r = new SnapshotRecord(ref, id, Kind.COMMITTED, parent == null ? "" : parent.key(), labels,
@@ -229,7 +236,43 @@ final class Snapshots implements AutoCloseable {
             meta.put(r);
             return null;
         });
-        return true;
+        return r;
+    }
+
+    /**
+     * Makes sure the stored layers {@code diffIdsBottomFirst} (for example an image's, from
+     * {@link #images()}) are committed snapshots, one per layer, named by their chain-ids as
+     * containerd names them, and returns the top one's key: the parent for {@link #prepare} or
+     * {@link #view} of a container over that image, without unpacking anything.
+     *
+     * @throws SnapshotException NotFound when a layer is not in the store, InvalidArgument for no layers
+     */
+    String commitChain(List<String> diffIdsBottomFirst) {
+        if (diffIdsBottomFirst.isEmpty()) throw SnapshotException.invalidArgument("an image without layers");
+        lock.lock();
+        try {
+            requireOpen();
+            SnapshotRecord parent = null;
+            for (int n = 1; n <= diffIdsBottomFirst.size(); n++) {
+                List<String> layers = List.copyOf(diffIdsBottomFirst.subList(0, n));
+                String ref = Store.chainId(layers);
+                SnapshotRecord r = meta.get(ref).orElse(null);
+                if (r == null || r.kind() != Kind.COMMITTED || !r.chain().equals(layers)) {
+                    if (r != null) throw SnapshotException.alreadyExists("snapshot " + ref + " exists and is not that chain");
+                    r = recordChain(ref, parent, layers, Map.of(REF_LABEL, ref));
+                    if (r == null) throw SnapshotException.notFound("layer " + layers.getLast() + " is not in the store");
+                }
+                parent = r;
+            }
+            return parent.key();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The image registry of the store this snapshotter shares its root with. */
+    Images images() {
+        return images;
     }
 
     /** The diff-ids (bottom first, {@code depth} of them) whose chain-id is {@code ref}, among the store's images and committed snapshots. */

@@ -158,6 +158,31 @@ class StoreBackedTest {
         }
     }
 
+    @Test
+    void commitChainMakesAnImportedImageTheParentOfAContainer() throws IOException {
+        try (Harness h = new Harness()) {
+            Path layout = h.dir.resolve("demo-oci");
+            WrittenImage demo = OciImages.writeLayout(Examples.demoStack(), layout, Compression.NONE);
+            String top = h.offline(root -> {
+                try (Store store = Store.open(root); Images images = Images.open(store)) {
+                    ImageImport.run(images, layout, "demo", ImageImport.Progress.NONE);
+                }
+                try (Snapshots snapshots = Snapshots.open(root, io.lamina.fuse.Transports.byName("native"), java.time.Clock.systemUTC())) {
+                    List<String> diffIds = snapshots.images().require("demo").diffIds();
+                    String key = snapshots.commitChain(diffIds);
+                    assertThat(snapshots.commitChain(diffIds)).as("idempotent").isEqualTo(key);
+                    return key;
+                }
+            });
+            assertThat(top).isEqualTo(demo.chainIds().getLast());
+            Client c = h.client();
+            assertThat(c.list("kind==committed")).hasSize(3);
+            Path run = h.mount(c.prepare("run", top), "run");
+            checkDemo(run);
+            h.unmount(run);
+        }
+    }
+
     private static void checkDemo(Path root) throws IOException {
         assertThat(Files.readString(root.resolve("etc/hostname"), StandardCharsets.UTF_8)).isEqualTo("lamina-demo\n");
         assertThat(root.resolve("etc/motd")).doesNotExist();
