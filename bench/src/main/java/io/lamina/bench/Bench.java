@@ -96,7 +96,8 @@ public final class Bench implements Callable<Integer> {
             progress.show("writing results to " + out);
             Path md = Report.write(r, out, report, command);
             long failures = r.samples().stream().filter(s -> !s.ok()).count()
-                    + r.memory().stream().filter(m -> m.error() != null).count();
+                    + r.memory().stream().filter(m -> m.error() != null).count()
+                    + r.store().stream().filter(f -> f.skipped() != null && f.skipped().startsWith("failed")).count();
             progress.done("done: " + md + (failures > 0 ? " (" + failures + " failed runs, see the report)" : ""));
             return failures > 0 ? 1 : 0;
         } finally {

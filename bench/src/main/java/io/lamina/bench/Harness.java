@@ -12,7 +12,7 @@ import java.util.Map;
  * Runs the side-by-side comparison: builds the stack, then for each round mounts every target in
  * turn (A B C D E, A B C D E…) with a fresh upper, runs every workload on it, unmounts; then the
  * memory part. A target that cannot mount, or a workload that fails, is recorded and the run goes
- * on. Every mount is closed before the next one is made; {@link Cleanup} covers interruptions.
+ * on. Then the store and snapshotter part ({@link StoreBench}). Every mount is closed before the next one is made; {@link Cleanup} covers interruptions.
  */
 final class Harness {
     private final Profile profile;
@@ -30,7 +30,7 @@ final class Harness {
 
     /** Everything one run measured, and which targets it skipped and why. */
     record Results(Profile profile, List<String> targets, Map<String, String> skipped, List<Sample> samples,
-                   List<MemoryBench.MemSample> memory, double stackSeconds) {
+                   List<MemoryBench.MemSample> memory, double stackSeconds, List<StoreFigure> store) {
     }
 
     Results run() throws IOException {
@@ -83,7 +83,9 @@ final class Harness {
                     .run(active.stream().filter(t -> !t.name().equals(Targets.PLAIN) && !t.name().equals(Targets.LAMINA_JNR)).toList());
         }
         Cleanup.deleteTree(runs);
-        return new Results(profile, active.stream().map(Target::name).toList(), skipped, samples, memory, stackSeconds);
+        // The store and snapshotter part: in this JVM and through containerd, after every mount is gone.
+        List<StoreFigure> store = new StoreBench(profile.storeScale(), work.resolve("store"), progress).run();
+        return new Results(profile, active.stream().map(Target::name).toList(), skipped, samples, memory, stackSeconds, store);
     }
 
     /**

@@ -26,6 +26,11 @@ record Profile(String name, int rounds, int baseFiles, int wideEntries, int chmo
                 negativeLookups).toString();
     }
 
+    /** The sizes of the store and snapshotter part: the CI smoke's for the quick profile, else the full run's. */
+    StoreBench.Scale storeScale() {
+        return name.equals(QUICK.name) ? StoreBench.Scale.QUICK : StoreBench.Scale.FULL;
+    }
+
     /** Overwritten files in the second layer, whiteouts in the second and third: about 1% of the base. */
     int whiteouts() {
         return Math.max(20, baseFiles / 100);

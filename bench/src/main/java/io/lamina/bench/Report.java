@@ -36,6 +36,7 @@ final class Report {
         List<String> lines = new ArrayList<>();
         r.samples().forEach(s -> lines.add(s.json()));
         r.memory().forEach(m -> lines.add(m.json()));
+        r.store().forEach(f -> lines.add(f.json()));
         Files.write(out.resolve(JSONL), lines);
         List<String> charts = Charts.write(r, out);
         Path md = out.resolve(MD);
@@ -114,6 +115,21 @@ final class Report {
             s.append("| ").append(g.text()).append(g.scale().isEmpty() ? "" : " (" + g.scale() + ", measured at this run's scale)")
                     .append(" | ").append(native_).append(" | ").append(jnr).append(" | ")
                     .append(met == null ? "n/a" : met ? "met" : "**not met**").append(" |\n");
+        }
+
+        if (!r.store().isEmpty()) {
+            s.append("\n## Store and snapshotter targets (this run)\n\n");
+            s.append("In the harness's JVM after the mount workloads (import, chain index, engine lookups, journal), and through a "
+                    + "private containerd (container start).\n\n");
+            s.append("| target | measured | scale | detail | met |\n|---|---:|---|---|:---:|\n");
+            for (StoreFigure f : r.store()) {
+                Boolean met = f.met();
+                s.append("| ").append(f.goal()).append(" | ")
+                        .append(f.skipped() != null ? f.skipped().replace('|', '/').replace('\n', ' ') : fmt(f.value()) + " " + f.unit())
+                        .append(" | ").append(f.scale()).append(" | ").append(f.detail()).append(" | ")
+                        .append(met == null ? (f.skipped() != null && f.skipped().startsWith("not measured") ? "not measured" : "n/a")
+                                : met ? "met" : "**not met**").append(" |\n");
+            }
         }
 
         if (!r.memory().isEmpty()) {

@@ -50,9 +50,18 @@ class BenchQuickTest {
             assertThat(md).contains("| " + t);
         }
         for (Goal g : Goal.MOUNT_ISSUE) assertThat(md).contains(g.text());
+        assertThat(md).contains("## Store and snapshotter targets");
+        for (String g : StoreBench.GOALS.values()) assertThat(md).contains("| " + g + " |");
         List<String> jsonl = Files.readAllLines(out.resolve(Report.JSONL));
-        // 5 targets × (14 workloads + mount latency, none for the plain directory)
-        assertThat(jsonl).hasSize(5 * Workloads.all().size() + 4).allMatch(l -> l.startsWith("{\"kind\":\"workload\""));
+        // 5 targets × (14 workloads + mount latency, none for the plain directory), then one line per store target
+        int workloads = 5 * Workloads.all().size() + 4;
+        assertThat(jsonl).hasSize(workloads + StoreBench.GOALS.size());
+        assertThat(jsonl.subList(0, workloads)).allMatch(l -> l.startsWith("{\"kind\":\"workload\""));
+        assertThat(jsonl.subList(workloads, jsonl.size())).allMatch(l -> l.startsWith("{\"kind\":\"store\""))
+                .noneMatch(l -> l.contains("\"skipped\":\"failed"));
+        // Measured here: everything but the 50-container figures (and container start where containerd is missing).
+        assertThat(jsonl.stream().filter(l -> l.contains("\"skipped\":\"not measured"))).hasSize(2);
+        assertThat(work.resolve("store")).doesNotExist();
         assertThat(ImageIO.read(out.resolve(Charts.RATIOS).toFile())).isNotNull();
         assertThat(progress.toString()).contains("round 1/1", "done:");
         assertThat(work.resolve("mounts")).doesNotExist();

@@ -58,21 +58,39 @@ class ReportTest {
         List<MemoryBench.MemSample> memory = List.of(new MemoryBench.MemSample(Targets.OVERLAYFS, 1, 64 << 20, 0, null),
                 new MemoryBench.MemSample(Targets.LAMINA_NATIVE, 1, 64 << 20, 12 << 20, null));
         Profile p = new Profile("test", 3, 10, 10, 1, 1, 1, 1, 1, 1, Profile.MIB, Profile.MIB, 1, 1, Profile.MIB, 1, List.of(1));
-        Harness.Results r = new Harness.Results(p, TARGETS, Map.of(), samples, memory, 1.5);
+        List<StoreFigure> store = List.of(
+                new StoreFigure(StoreBench.BUILD, StoreBench.GOALS.get(StoreBench.BUILD), "100,000 entries", 2500, "ms", 2000, false, "",
+                        Map.of("build_ms", 2500.0), null),
+                StoreFigure.skipped(StoreBench.RSS, StoreBench.GOALS.get(StoreBench.RSS), "not measured: no"));
+        Harness.Results r = new Harness.Results(p, TARGETS, Map.of(), samples, memory, 1.5, store);
 
         Path md = Report.write(r, tmp.resolve("out"), tmp.resolve("RESULTS.md"), "lamina bench --test");
 
         assertThat(md).isEqualTo(tmp.resolve("RESULTS.md"));
         String text = Files.readString(md);
         assertThat(text).contains("> 1 means lamina is faster", "| seq-read-cold |", "lamina-native / overlayfs",
-                "](out/ratios.png)", "](out/memory.png)", "tar exited 2");
+                "](out/ratios.png)", "](out/memory.png)", "tar exited 2", "## Store and snapshotter targets",
+                "| store: chain index build for 100k entries < 2 s | 2,500 ms | 100,000 entries |  | **not met** |",
+                "| not measured: no |  |  | not measured |");
         List<String> lines = Files.readAllLines(tmp.resolve("out").resolve(Report.JSONL));
-        assertThat(lines).hasSize(samples.size() + memory.size());
-        assertThat(lines.getLast()).startsWith("{\"kind\":\"memory\"");
+        assertThat(lines).hasSize(samples.size() + memory.size() + store.size());
+        assertThat(lines.get(samples.size() + memory.size() - 1)).startsWith("{\"kind\":\"memory\"");
+        assertThat(lines.get(lines.size() - 2)).startsWith("{\"kind\":\"store\",\"key\":\"chain-build\"")
+                .contains("\"value\":2500.0", "\"limit\":2000.0", "\"met\":false", "\"build_ms\":2500.0");
+        assertThat(lines.getLast()).contains("\"met\":null", "\"skipped\":\"not measured: no\"");
         assertThat(lines.get(samples.size() - 1)).contains("\"error\":\"IOException: tar exited 2: \\\"x\\\"\"", "\"throughput\":null");
         BufferedImage chart = ImageIO.read(tmp.resolve("out").resolve(Charts.RATIOS).toFile());
         assertThat(chart.getWidth()).isGreaterThanOrEqualTo(1000);
         assertThat(ImageIO.read(tmp.resolve("out").resolve(Charts.MEMORY).toFile())).isNotNull();
+    }
+
+    @Test
+    void storeFigureIsMetOnTheRightSideOfItsLimit() {
+        StoreFigure atLeast = new StoreFigure("k", "g", "", 0.8, "×", 0.8, true, "", Map.of(), null);
+        StoreFigure atMost = new StoreFigure("k", "g", "", 1.3, "×", 1.2, false, "", Map.of(), null);
+        assertThat(atLeast.met()).isTrue();
+        assertThat(atMost.met()).isFalse();
+        assertThat(StoreFigure.skipped("k", "g", "skipped: no containerd").met()).isNull();
     }
 
     private static Sample sample(int round, String target, String workload, double seconds, double units) {
