@@ -15,9 +15,12 @@ import java.util.concurrent.Callable;
 @Command(name = "lamina bench", mixinStandardHelpOptions = true, subcommands = Bench.Jmh.class,
         description = {"Mounts one deterministic lower stack as a plain directory, kernel overlayfs, fuse-overlayfs and "
                 + "lamina (native and jnr transports), runs the same workloads on each, interleaved, and writes "
-                + "results.md, results.jsonl and PNG charts. Needs root (mounts, drop_caches) and /dev/fuse."})
+                + "results.md, results.jsonl and PNG charts; then measures the store and snapshotter targets (import against "
+                + "tar -x, chain index, lookup at depth 1000, usage/diff, ctr run --rm through containerd when installed). "
+                + "Needs root (mounts, drop_caches) and /dev/fuse."})
 public final class Bench implements Callable<Integer> {
-    @Option(names = "--quick", description = "Small stack, one round, no memory part (the CI smoke, under 3 minutes).")
+    @Option(names = "--quick", description = "Small stack, one round, no memory part, the store part at a small "
+            + "scale (the CI smoke, under 3 minutes).")
     boolean quick;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where the results go (default: bench-results).")

@@ -125,7 +125,7 @@ final class Report {
             for (StoreFigure f : r.store()) {
                 Boolean met = f.met();
                 s.append("| ").append(f.goal()).append(" | ")
-                        .append(f.skipped() != null ? f.skipped().replace('|', '/').replace('\n', ' ') : fmt(f.value()) + " " + f.unit())
+                        .append(f.skipped() != null ? f.skipped().replace('|', '/').replace('\n', ' ') : fmt(f.value()) + (f.unit().startsWith("×") ? "" : " ") + f.unit())
                         .append(" | ").append(f.scale()).append(" | ").append(f.detail()).append(" | ")
                         .append(met == null ? (f.skipped() != null && f.skipped().startsWith("not measured") ? "not measured" : "n/a")
                                 : met ? "met" : "**not met**").append(" |\n");
