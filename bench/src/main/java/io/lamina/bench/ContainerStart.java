@@ -33,11 +33,16 @@ final class ContainerStart {
 
     private final Path dir;
     private final int runs;
+    private final int containers;
+    private final int sharedMib;
     private final Progress progress;
 
-    ContainerStart(Path dir, int runs, Progress progress) {
+    /** {@code runs} timed starts per snapshotter; then {@code containers} at once on lamina, each reading a {@code sharedMib} file. */
+    ContainerStart(Path dir, int runs, int containers, int sharedMib, Progress progress) {
         this.dir = dir.toAbsolutePath();
         this.runs = runs;
+        this.containers = containers;
+        this.sharedMib = sharedMib;
         this.progress = progress;
     }
 
@@ -51,13 +56,18 @@ final class ContainerStart {
         return null;
     }
 
-    StoreFigure run() throws Exception {
-        String goal = StoreBench.GOALS.get(StoreBench.CTR);
+    /** The figures of {@link StoreBench#UNPACK}, {@link StoreBench#CTR}, {@link StoreBench#RSS} and {@link StoreBench#CACHE}, in that order. */
+    List<StoreFigure> run() throws Exception {
         String why = missing();
-        if (why != null) return StoreFigure.skipped(StoreBench.CTR, goal, "skipped: " + why);
+        if (why != null) {
+            return List.of(StoreBench.UNPACK, StoreBench.CTR, StoreBench.RSS, StoreBench.CACHE).stream()
+                    .map(k -> StoreFigure.skipped(k, StoreBench.GOALS.get(k), "skipped: " + why)).toList();
+        }
+        String goal = StoreBench.GOALS.get(StoreBench.CTR);
+        List<StoreFigure> out = new ArrayList<>();
         Files.createDirectories(dir);
         Path image = dir.resolve("image.tar");
-        OciImages.writeOciArchive(ImageSpec.of(REF, ImageConfig.defaults(), busybox()), image, Compression.NONE);
+        OciImages.writeOciArchive(ImageSpec.of(REF, ImageConfig.defaults(), busybox(), shared(sharedMib)), image, Compression.NONE);
         Process snap = null, containerd = null;
         try {
             Path snapSock = dir.resolve("lamina.sock");
@@ -80,9 +90,21 @@ final class ContainerStart {
                 }
             }, containerd, "containerd", dir.resolve("containerd.log"));
             Proc.run(concat(ctr, "images", "import", "--no-unpack", image.toString()), null);
+            Map<String, Double> unpack = new LinkedHashMap<>();
             for (String sn : List.of("overlayfs", "lamina")) {
+                progress.show("store · container start · unpacking into " + sn);
+                Proc.run(List.of("sync"), null);
+                long t0 = System.nanoTime();
                 Proc.run(concat(ctr, "images", "import", "--snapshotter", sn, image.toString()), null);
+                unpack.put(sn, (System.nanoTime() - t0) / 1e9);
             }
+            Map<String, Double> uf = new LinkedHashMap<>();
+            uf.put("lamina_s", unpack.get("lamina"));
+            uf.put("overlayfs_s", unpack.get("overlayfs"));
+            out.add(new StoreFigure(StoreBench.UNPACK, StoreBench.GOALS.get(StoreBench.UNPACK), String.format(Locale.ROOT,
+                    "busybox + %d MiB layer, `ctr images import --snapshotter`, once each", sharedMib),
+                    unpack.get("overlayfs") / unpack.get("lamina"), "×", 0.6, true, String.format(Locale.ROOT, "lamina %s ms, overlayfs %s ms",
+                    Report.fmt(unpack.get("lamina") * 1000), Report.fmt(unpack.get("overlayfs") * 1000)), uf, null));
             Map<String, List<Double>> secs = new LinkedHashMap<>();
             secs.put("overlayfs", new ArrayList<>());
             secs.put("lamina", new ArrayList<>());
@@ -99,9 +121,17 @@ final class ContainerStart {
             f.put("lamina_s", l);
             f.put("overlayfs_s", o);
             f.put("runs", (double) runs);
-            return new StoreFigure(StoreBench.CTR, goal, String.format(Locale.ROOT, "busybox image, %d runs each, interleaved, median", runs),
+            out.add(new StoreFigure(StoreBench.CTR, goal, String.format(Locale.ROOT, "busybox image, %d runs each, interleaved, median", runs),
                     l / o, "× of overlayfs", 1.5, false, String.format(Locale.ROOT, "lamina %s ms, overlayfs %s ms",
-                    Report.fmt(l * 1000), Report.fmt(o * 1000)), f, null);
+                    Report.fmt(l * 1000), Report.fmt(o * 1000)), f, null));
+            try {
+                out.addAll(many(ctr, snap.pid()));
+            } catch (Exception e) {
+                String failed = "failed: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+                out.add(StoreFigure.skipped(StoreBench.RSS, StoreBench.GOALS.get(StoreBench.RSS), failed));
+                out.add(StoreFigure.skipped(StoreBench.CACHE, StoreBench.GOALS.get(StoreBench.CACHE), failed));
+            }
+            return out;
         } finally {
             stop(containerd);
             stop(snap);
@@ -109,6 +139,69 @@ final class ContainerStart {
                 if (m.mountpoint().startsWith(dir)) Proc.run(List.of("umount", "-l", m.mountpoint().toString()), null);
             }
         }
+    }
+
+    /**
+     * {@code containers} containers of the image at once on lamina, each reading /data/shared.bin and
+     * then sleeping: growth of the snapshotter's RSS (its JVM serves every mount) and of Cached, from
+     * after one warm-up container (caches dropped before it) to when every container has read the file.
+     * Every container is removed before it returns.
+     */
+    private List<StoreFigure> many(List<String> ctr, long snapPid) throws Exception {
+        Path done = Files.createDirectories(dir.resolve("done"));
+        Sys.dropCaches();
+        Proc.run(concat(ctr, "run", "--rm", "--snapshotter", "lamina", REF, "c-warm", "/bin/true"), null);
+        long rss0 = Sys.rssBytes(snapPid), cached0 = Sys.cachedBytes();
+        List<String> started = new ArrayList<>();
+        try {
+            for (int i = 0; i < containers; i++) {
+                progress.show("store · " + containers + " containers · starting " + (i + 1));
+                String id = "c-many-" + i;
+                Proc.run(concat(ctr, "run", "-d", "--snapshotter", "lamina", "--mount",
+                        "type=bind,src=" + done + ",dst=/done,options=rbind:rw", REF, id,
+                        "/bin/sh", "-c", "cat /data/shared.bin > /dev/null && touch /done/" + i + " && exec sleep 3600"), null);
+                started.add(id);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (true) {
+                long n;
+                try (var s = Files.list(done)) {
+                    n = s.count();
+                }
+                if (n >= containers) break;
+                if (System.nanoTime() > deadline) throw new IOException("only " + n + " of " + containers + " containers read the file in 120 s");
+                Thread.sleep(100);
+            }
+            long rss = Sys.rssBytes(snapPid), cached = Sys.cachedBytes() - cached0;
+            long one = (long) sharedMib << 20;
+            String scale = String.format(Locale.ROOT, "%d containers (issue: 50), a %d MiB file each reads", containers, sharedMib);
+            Map<String, Double> rf = new LinkedHashMap<>();
+            rf.put("rss_mib", rss / 1048576.0);
+            rf.put("rss_growth_mib", (rss - rss0) / 1048576.0);
+            rf.put("containers", (double) containers);
+            Map<String, Double> cf = new LinkedHashMap<>();
+            cf.put("cached_growth_mib", cached / 1048576.0);
+            cf.put("file_mib", (double) sharedMib);
+            cf.put("containers", (double) containers);
+            return List.of(
+                    new StoreFigure(StoreBench.RSS, StoreBench.GOALS.get(StoreBench.RSS), scale, rss / 1048576.0, "MiB", 512, false,
+                            String.format(Locale.ROOT, "snapshotter JVM RSS with all running; grew %s MiB from one", Report.fmt((rss - rss0) / 1048576.0)),
+                            rf, null),
+                    new StoreFigure(StoreBench.CACHE, StoreBench.GOALS.get(StoreBench.CACHE), scale, (double) cached / one, "× of one copy", 1.1,
+                            false, String.format(Locale.ROOT, "Cached (machine-wide) grew %s MiB for a %d MiB file", Report.fmt(cached / 1048576.0),
+                            sharedMib), cf, null));
+        } finally {
+            for (String id : started) {
+                progress.show("store · " + containers + " containers · removing " + id);
+                Proc.run(concat(ctr, "task", "rm", "-f", id), null, java.util.Set.of(0, 1));
+                Proc.run(concat(ctr, "containers", "rm", id), null, java.util.Set.of(0, 1));
+            }
+        }
+    }
+
+    /** A layer holding the file every container of {@link #many} reads. */
+    private static LayerSpec shared(int mib) {
+        return LayerSpec.builder().createdBy("bench: shared file").file("data/shared.bin", Content.seeded(42, (long) mib << 20)).build();
     }
 
     /** One layer: busybox as /bin/sh and /bin/true, and the directories runc mounts over. */

@@ -38,15 +38,17 @@ import java.util.Map;
  */
 final class StoreBench {
     /** How big the store part is: the full run's sizes or the CI smoke's. */
-    record Scale(int importMib, int importRounds, int lookupFiles, int deepLayers, int buildEntries, int upperFiles, int ctrRuns) {
-        static final Scale FULL = new Scale(200, 3, 50_000, 1000, 100_000, 100_000, 10);
-        static final Scale QUICK = new Scale(30, 1, 10_000, 1000, 20_000, 10_000, 2);
+    record Scale(int importMib, int importRounds, int lookupFiles, int deepLayers, int buildEntries, int upperFiles, int ctrRuns,
+                 int containers, int sharedMib) {
+        static final Scale FULL = new Scale(200, 3, 50_000, 1000, 100_000, 100_000, 10, 50, 64);
+        static final Scale QUICK = new Scale(30, 1, 10_000, 1000, 20_000, 10_000, 2, 3, 8);
     }
 
     static final String IMPORT = "import-vs-tar-x";
     static final String BUILD = "chain-build";
     static final String LOOKUP = "lookup-depth-1000";
     static final String USAGE = "usage-diff";
+    static final String UNPACK = "unpack-vs-overlayfs";
     static final String CTR = "ctr-run-rm";
     static final String RSS = "containers-rss";
     static final String CACHE = "containers-page-cache";
@@ -61,8 +63,9 @@ final class StoreBench {
         g.put(LOOKUP, "store: lookup at chain depth 1000 within 1.2× of depth 1");
         g.put(USAGE, "store: `lamina usage` and `lamina diff` answer < 100 ms for an upper of 1M files");
         g.put(CTR, "snapshotter: `ctr run --rm` within 1.5× of containerd's overlayfs");
-        g.put(RSS, "snapshotter: 50 containers of one image, lamina's RSS < 512 MiB");
-        g.put(CACHE, "snapshotter: 50 containers of one image, page cache < 1.1× of one copy");
+        g.put(RSS, "snapshotter: 50 containers of one image, snapshotter RSS < 512 MiB");
+        g.put(CACHE, "snapshotter: 50 containers of one image, page cache for a file all read < 1.1× of one copy");
+        g.put(UNPACK, "snapshotter: unpacking a layer ≥ 0.6× containerd's overlayfs unpack");
         return g;
     }
 
@@ -85,9 +88,20 @@ final class StoreBench {
             out.add(part(BUILD, "chain index build", this::chainBuild));
             out.add(part(LOOKUP, "lookup at depth 1 and 1000", this::lookupDepth));
             out.add(part(USAGE, "usage and diff", this::usageDiff));
-            out.add(part(CTR, "container start", () -> new ContainerStart(work.resolve("ctr"), scale.ctrRuns(), progress).run()));
-            out.add(StoreFigure.skipped(RSS, GOALS.get(RSS), "not measured: the harness does not run 50 containers yet"));
-            out.add(StoreFigure.skipped(CACHE, GOALS.get(CACHE), "not measured: the harness does not run 50 containers yet"));
+            progress.show("store · container start");
+            List<StoreFigure> ctr;
+            try {
+                ctr = new ContainerStart(work.resolve("ctr"), scale.ctrRuns(), scale.containers(), scale.sharedMib(), progress).run();
+            } catch (Exception e) {
+                String why = "failed: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+                ctr = List.of(StoreFigure.skipped(UNPACK, GOALS.get(UNPACK), why), StoreFigure.skipped(CTR, GOALS.get(CTR), why),
+                        StoreFigure.skipped(RSS, GOALS.get(RSS), why), StoreFigure.skipped(CACHE, GOALS.get(CACHE), why));
+            }
+            // In the order of GOALS.
+            for (String k : List.of(CTR, RSS, CACHE, UNPACK)) {
+                out.add(ctr.stream().filter(f -> f.key().equals(k)).findFirst()
+                        .orElse(StoreFigure.skipped(k, GOALS.get(k), "not measured: the container runs failed before it")));
+            }
         } finally {
             Cleanup.deleteTree(work);
         }
