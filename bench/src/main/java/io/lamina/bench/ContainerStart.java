@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  * busybox image imported and unpacked into both snapshotters, then {@code ctr run --rm IMAGE
  * /bin/true} on each, interleaved, {@code runs} times. The same steps as
  * bench/scripts/snapshotter-vs-overlayfs.sh. Skipped, with the reason, without root, containerd,
- * ctr, runc or /bin/busybox. Both daemons are stopped by pid and every mount under the work
- * directory is gone when it returns.
+ * ctr, runc or /bin/busybox. Both daemons are stopped by pid, every mount under the work
+ * directory is gone and the directory deleted when it returns.
  */
 final class ContainerStart {
     private static final String REF = "docker.io/bench/start:1";
@@ -65,6 +65,7 @@ final class ContainerStart {
         }
         String goal = StoreBench.GOALS.get(StoreBench.CTR);
         List<StoreFigure> out = new ArrayList<>();
+        Cleanup.deleteTree(dir);
         Files.createDirectories(dir);
         Path image = dir.resolve("image.tar");
         OciImages.writeOciArchive(ImageSpec.of(REF, ImageConfig.defaults(), busybox(), shared(sharedMib)), image, Compression.NONE);
@@ -138,26 +139,59 @@ final class ContainerStart {
             for (MountTable.Mount m : MountTable.read(MountTable.SELF).reversed()) {
                 if (m.mountpoint().startsWith(dir)) Proc.run(List.of("umount", "-l", m.mountpoint().toString()), null);
             }
+            Cleanup.deleteTree(dir);
         }
     }
 
     /**
-     * {@code containers} containers of the image at once on lamina, each reading /data/shared.bin and
-     * then sleeping: growth of the snapshotter's RSS (its JVM serves every mount) and of Cached, from
-     * after one warm-up container (caches dropped before it) to when every container has read the file.
-     * Every container is removed before it returns.
+     * {@code containers} containers of the image at once, on overlayfs (the baseline) and then on
+     * lamina: the snapshotter JVM's RSS (it serves every mount) and the growth of Cached per copy
+     * of the file all read. Every container is removed before it returns.
      */
     private List<StoreFigure> many(List<String> ctr, long snapPid) throws Exception {
-        Path done = Files.createDirectories(dir.resolve("done"));
+        Spread base = spread(ctr, "overlayfs", snapPid);
+        Spread l = spread(ctr, "lamina", snapPid);
+        long one = (long) sharedMib << 20;
+        String scale = String.format(Locale.ROOT, "%d containers (issue: 50), a %d MiB file each reads", containers, sharedMib);
+        Map<String, Double> rf = new LinkedHashMap<>();
+        rf.put("rss_mib", l.rssAfter() / 1048576.0);
+        rf.put("rss_growth_mib", (l.rssAfter() - l.rssBefore()) / 1048576.0);
+        rf.put("containers", (double) containers);
+        Map<String, Double> cf = new LinkedHashMap<>();
+        cf.put("cached_growth_mib", l.cachedGrowth() / 1048576.0);
+        cf.put("overlayfs_cached_growth_mib", base.cachedGrowth() / 1048576.0);
+        cf.put("file_mib", (double) sharedMib);
+        cf.put("containers", (double) containers);
+        return List.of(
+                new StoreFigure(StoreBench.RSS, StoreBench.GOALS.get(StoreBench.RSS), scale, l.rssAfter() / 1048576.0, "MiB", 512, false,
+                        String.format(Locale.ROOT, "snapshotter JVM RSS with all running; grew %s MiB from one container",
+                                Report.fmt((l.rssAfter() - l.rssBefore()) / 1048576.0)), rf, null),
+                new StoreFigure(StoreBench.CACHE, StoreBench.GOALS.get(StoreBench.CACHE), scale, (double) l.cachedGrowth() / one,
+                        "× of one copy", 1.1, false, String.format(Locale.ROOT, "Cached (machine-wide) grew %s MiB on lamina; "
+                                + "the same on containerd's overlayfs: %s MiB (%s× of one copy)", Report.fmt(l.cachedGrowth() / 1048576.0),
+                        Report.fmt(base.cachedGrowth() / 1048576.0), Report.fmt((double) base.cachedGrowth() / one)), cf, null));
+    }
+
+    /** What {@link #spread} saw: the snapshotter's RSS before and after, and Cached's growth. */
+    private record Spread(long rssBefore, long rssAfter, long cachedGrowth) {
+    }
+
+    /**
+     * {@code containers} containers on {@code sn} at once, each reading /data/shared.bin and then
+     * sleeping (a bind-mounted directory tells when all have read it); measured from after one
+     * warm-up container with caches dropped before it.
+     */
+    private Spread spread(List<String> ctr, String sn, long snapPid) throws Exception {
+        Path done = Files.createDirectories(dir.resolve("done-" + sn));
         Sys.dropCaches();
-        Proc.run(concat(ctr, "run", "--rm", "--snapshotter", "lamina", REF, "c-warm", "/bin/true"), null);
+        Proc.run(concat(ctr, "run", "--rm", "--snapshotter", sn, REF, "c-warm-" + sn, "/bin/true"), null);
         long rss0 = Sys.rssBytes(snapPid), cached0 = Sys.cachedBytes();
         List<String> started = new ArrayList<>();
         try {
             for (int i = 0; i < containers; i++) {
-                progress.show("store · " + containers + " containers · starting " + (i + 1));
-                String id = "c-many-" + i;
-                Proc.run(concat(ctr, "run", "-d", "--snapshotter", "lamina", "--mount",
+                progress.show("store · " + containers + " containers on " + sn + " · starting " + (i + 1));
+                String id = "c-many-" + sn + "-" + i;
+                Proc.run(concat(ctr, "run", "-d", "--snapshotter", sn, "--mount",
                         "type=bind,src=" + done + ",dst=/done,options=rbind:rw", REF, id,
                         "/bin/sh", "-c", "cat /data/shared.bin > /dev/null && touch /done/" + i + " && exec sleep 3600"), null);
                 started.add(id);
@@ -172,27 +206,10 @@ final class ContainerStart {
                 if (System.nanoTime() > deadline) throw new IOException("only " + n + " of " + containers + " containers read the file in 120 s");
                 Thread.sleep(100);
             }
-            long rss = Sys.rssBytes(snapPid), cached = Sys.cachedBytes() - cached0;
-            long one = (long) sharedMib << 20;
-            String scale = String.format(Locale.ROOT, "%d containers (issue: 50), a %d MiB file each reads", containers, sharedMib);
-            Map<String, Double> rf = new LinkedHashMap<>();
-            rf.put("rss_mib", rss / 1048576.0);
-            rf.put("rss_growth_mib", (rss - rss0) / 1048576.0);
-            rf.put("containers", (double) containers);
-            Map<String, Double> cf = new LinkedHashMap<>();
-            cf.put("cached_growth_mib", cached / 1048576.0);
-            cf.put("file_mib", (double) sharedMib);
-            cf.put("containers", (double) containers);
-            return List.of(
-                    new StoreFigure(StoreBench.RSS, StoreBench.GOALS.get(StoreBench.RSS), scale, rss / 1048576.0, "MiB", 512, false,
-                            String.format(Locale.ROOT, "snapshotter JVM RSS with all running; grew %s MiB from one", Report.fmt((rss - rss0) / 1048576.0)),
-                            rf, null),
-                    new StoreFigure(StoreBench.CACHE, StoreBench.GOALS.get(StoreBench.CACHE), scale, (double) cached / one, "× of one copy", 1.1,
-                            false, String.format(Locale.ROOT, "Cached (machine-wide) grew %s MiB for a %d MiB file", Report.fmt(cached / 1048576.0),
-                            sharedMib), cf, null));
+            return new Spread(rss0, Sys.rssBytes(snapPid), Sys.cachedBytes() - cached0);
         } finally {
+            progress.show("store · " + containers + " containers on " + sn + " · removing them");
             for (String id : started) {
-                progress.show("store · " + containers + " containers · removing " + id);
                 Proc.run(concat(ctr, "task", "rm", "-f", id), null, java.util.Set.of(0, 1));
                 Proc.run(concat(ctr, "containers", "rm", id), null, java.util.Set.of(0, 1));
             }
