@@ -1,5 +1,7 @@
 package io.lamina.snapshotter;
 
+import io.lamina.store.ObjectStats;
+
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -26,11 +28,19 @@ final class Metrics {
     private final Supplier<Map<Kind, Long>> byKind;
     private final Supplier<Integer> liveMounts;
     private final Supplier<FuseTotals> fuse;
+    private final Supplier<ObjectStats> store;
 
     Metrics(Supplier<Map<Kind, Long>> byKind, Supplier<Integer> liveMounts, Supplier<FuseTotals> fuse) {
+        this(byKind, liveMounts, fuse, null);
+    }
+
+    /** With {@code store} (null: none) giving the object count and bytes of the store when scraped. */
+    Metrics(Supplier<Map<Kind, Long>> byKind, Supplier<Integer> liveMounts, Supplier<FuseTotals> fuse,
+            Supplier<ObjectStats> store) {
         this.byKind = byKind;
         this.liveMounts = liveMounts;
         this.fuse = fuse;
+        this.store = store;
     }
 
     void observe(String op, long nanos, boolean ok) {
@@ -84,6 +94,15 @@ final class Metrics {
         sb.append("# HELP lamina_fuse_passthrough_opens_total Files opened with FUSE passthrough (I/O bypasses the JVM).\n"
                 + "# TYPE lamina_fuse_passthrough_opens_total counter\n");
         sb.append("lamina_fuse_passthrough_opens_total ").append(f.passthroughOpens()).append('\n');
+        if (store != null) {
+            ObjectStats o = store.get();
+            sb.append("# HELP lamina_store_objects Content-addressed objects in the store (each file content once).\n"
+                    + "# TYPE lamina_store_objects gauge\n");
+            sb.append("lamina_store_objects ").append(o.count()).append('\n');
+            sb.append("# HELP lamina_store_object_bytes Bytes of the store's objects.\n"
+                    + "# TYPE lamina_store_object_bytes gauge\n");
+            sb.append("lamina_store_object_bytes ").append(o.bytes()).append('\n');
+        }
         return sb.toString();
     }
 }

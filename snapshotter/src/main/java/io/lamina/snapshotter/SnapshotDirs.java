@@ -18,10 +18,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * The snapshot directories under {@code <root>/snapshots}, each named by the snapshot's numeric id
  * (keys never become file names):
  * <pre>
- *   snapshots/ID/fs     the snapshot's upper in the overlay format; a committed snapshot's fs is a
- *                       lower layer of its children
- *   snapshots/ID/work   the engine's work directory beside it (same filesystem)
- *   snapshots/ID/mnt    where lamina's FUSE mount of the snapshot lives
+ *   snapshots/ID/fs          the snapshot's upper in the overlay format
+ *   snapshots/ID/work        the engine's work directory beside it (same filesystem)
+ *   snapshots/ID/mnt         where lamina's FUSE mount of the snapshot lives
+ *   snapshots/ID/journal.cm  the change journal of that mount
+ * A committed snapshot is a chain of layers in the store and has no directory.
  * </pre>
  * A directory is built as {@code new-XXXX} and renamed to its id when complete, and renamed to
  * {@code rm-ID} before it is deleted, so a crash leaves only names that {@link #garbage} reports.
@@ -50,6 +51,11 @@ final class SnapshotDirs {
         return dir(id).resolve("mnt");
     }
 
+    /** The state file of the change journal of the snapshot's mount. */
+    Path journal(long id) {
+        return dir(id).resolve("journal.cm");
+    }
+
     /** Builds the directory of snapshot {@code id} aside and renames it into place. */
     void create(long id) throws IOException {
         Path tmp = base.resolve("new-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
@@ -74,11 +80,6 @@ final class SnapshotDirs {
         Path gone = base.resolve("rm-" + id);
         Files.move(d, gone, StandardCopyOption.ATOMIC_MOVE);
         deleteTree(gone);
-    }
-
-    /** Empties and removes the work directory of a snapshot that will not be written again. */
-    void dropWork(long id) throws IOException {
-        deleteTree(work(id));
     }
 
     /** The largest numeric directory name, so that a new id never reuses one left behind. */

@@ -7,6 +7,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -14,14 +16,26 @@ import java.util.TreeMap;
  * What the metadata knows of one snapshot: its key (containerd's name for it), the numeric
  * {@code id} that names its directory, its kind, its parent's key ("" for none), labels, creation
  * and update times, and for a committed snapshot the usage measured at commit ({@code size} bytes
- * and {@code inodes}; -1 when not measured).
+ * and {@code inodes}; -1 when not measured) and its {@code chain}: the diff-ids of the stored
+ * layers it is, bottom first (empty for active snapshots and views).
  */
 record SnapshotRecord(String key, long id, Kind kind, String parent, Map<String, String> labels,
-                      Instant created, Instant updated, long size, long inodes) {
-    private static final int FORMAT = 1;
+                      Instant created, Instant updated, long size, long inodes, List<String> chain) {
+    private static final int FORMAT = 2;
 
     SnapshotRecord {
         labels = Map.copyOf(labels);
+        chain = List.copyOf(chain);
+    }
+
+    SnapshotRecord(String key, long id, Kind kind, String parent, Map<String, String> labels,
+                   Instant created, Instant updated, long size, long inodes) {
+        this(key, id, kind, parent, labels, created, updated, size, inodes, List.of());
+    }
+
+    /** The name under which the snapshotter holds this snapshot's layers in the store's registry. */
+    String holder() {
+        return "snapshot/" + id;
     }
 
     boolean hasParent() {
@@ -29,12 +43,13 @@ record SnapshotRecord(String key, long id, Kind kind, String parent, Map<String,
     }
 
     SnapshotRecord withLabels(Map<String, String> newLabels, Instant at) {
-        return new SnapshotRecord(key, id, kind, parent, newLabels, created, at, size, inodes);
+        return new SnapshotRecord(key, id, kind, parent, newLabels, created, at, size, inodes, chain);
     }
 
-    /** The committed snapshot this active one becomes under {@code name}. */
-    SnapshotRecord committed(String name, Map<String, String> newLabels, Instant at, long bytes, long count) {
-        return new SnapshotRecord(name, id, Kind.COMMITTED, parent, newLabels, at, at, bytes, count);
+    /** The committed snapshot this active one becomes under {@code name}: the stored layers {@code layers}. */
+    SnapshotRecord committed(String name, Map<String, String> newLabels, Instant at, long bytes, long count,
+                             List<String> layers) {
+        return new SnapshotRecord(name, id, Kind.COMMITTED, parent, newLabels, at, at, bytes, count, layers);
     }
 
     byte[] encode() {
@@ -54,6 +69,8 @@ record SnapshotRecord(String key, long id, Kind kind, String parent, Map<String,
                 writeString(out, e.getKey());
                 writeString(out, e.getValue());
             }
+            out.writeInt(chain.size());
+            for (String d : chain) writeString(out, d);
         } catch (IOException e) {
             throw new IllegalStateException(e); // a byte array does not fail
         }
@@ -64,7 +81,7 @@ record SnapshotRecord(String key, long id, Kind kind, String parent, Map<String,
     static SnapshotRecord decode(byte[] b) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
             int format = in.readUnsignedByte();
-            if (format != FORMAT) throw new IllegalArgumentException("unknown snapshot record format " + format);
+            if (format != FORMAT && format != 1) throw new IllegalArgumentException("unknown snapshot record format " + format);
             String key = readString(in);
             long id = in.readLong();
             Kind kind = Kind.values()[in.readUnsignedByte()];
@@ -76,7 +93,13 @@ record SnapshotRecord(String key, long id, Kind kind, String parent, Map<String,
             int n = in.readInt();
             Map<String, String> labels = new TreeMap<>();
             for (int i = 0; i < n; i++) labels.put(readString(in), readString(in));
-            return new SnapshotRecord(key, id, kind, parent, labels, created, updated, size, inodes);
+            List<String> chain = new ArrayList<>();
+            if (format >= 2) {
+                int c = in.readInt();
+                if (c < 0 || c > 1 << 16) throw new IOException("bad chain length " + c);
+                for (int i = 0; i < c; i++) chain.add(readString(in));
+            }
+            return new SnapshotRecord(key, id, kind, parent, labels, created, updated, size, inodes, chain);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("corrupt snapshot record: " + e, e);
         }

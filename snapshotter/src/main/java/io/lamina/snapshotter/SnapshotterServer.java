@@ -61,7 +61,7 @@ public final class SnapshotterServer implements AutoCloseable {
         Snapshots snapshots = Snapshots.open(root.toAbsolutePath(), transport, Clock.systemUTC());
         LiveMounts fuse = snapshots.liveMountFigures();
         Metrics metrics = new Metrics(snapshots::countByKind, snapshots::liveMounts,
-                () -> new Metrics.FuseTotals(fuse.requestTotals(), fuse.passthroughOpens()));
+                () -> new Metrics.FuseTotals(fuse.requestTotals(), fuse.passthroughOpens()), snapshots::storeStats);
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         Server server = null;

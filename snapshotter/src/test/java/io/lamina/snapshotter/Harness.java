@@ -68,6 +68,22 @@ final class Harness implements AutoCloseable {
         start();
     }
 
+    /** Something done to the root while no server runs. */
+    interface Offline<T> {
+        T run(Path root) throws IOException;
+    }
+
+    /** Stops the server, runs {@code action} on the root (e.g. over the store), starts it again. */
+    <T> T offline(Offline<T> action) throws IOException {
+        client.close();
+        server.close();
+        try {
+            return action.run(root);
+        } finally {
+            start();
+        }
+    }
+
     /** Mounts {@code mounts} (one bind) at a new directory work/{@code name}; returns it. */
     Path mount(List<Mount> mounts, String name) throws IOException {
         assertThat(mounts).hasSize(1);

@@ -17,6 +17,9 @@ class MetadataTest {
         SnapshotRecord r = new SnapshotRecord("default/3/sha256:ab cd", 42, Kind.VIEW, "p/a:b",
                 Map.of("k", "v", "containerd.io/gc.root", "é"), T, T.plusSeconds(5), 123, 4);
         assertThat(SnapshotRecord.decode(r.encode())).isEqualTo(r);
+        SnapshotRecord c = r.committed("done", Map.of(), T, 9, 3, java.util.List.of("sha256:" + "a".repeat(64), "sha256:" + "b".repeat(64)));
+        assertThat(SnapshotRecord.decode(c.encode())).isEqualTo(c);
+        assertThat(SnapshotRecord.decode(c.encode()).chain()).hasSize(2);
     }
 
     @Test
@@ -29,7 +32,7 @@ class MetadataTest {
                 m.put(active);
                 m.put(other);
                 // A crash inside Commit: the committed record is written, the active one not yet removed.
-                m.put(active.committed("done", Map.of(), T, 5, 2));
+                m.put(active.committed("done", Map.of(), T, 5, 2, java.util.List.of("sha256:" + "a".repeat(64))));
             }
             try (Metadata m = Metadata.open(dir)) {
                 assertThat(m.get("active")).isEmpty();

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Garbage collection of a store: removes what no recorded image references. In order: layers with
+ * Garbage collection of a store: removes what no recorded image and no holder ({@link Images#hold}) references. In order: layers with
  * no image (registry entry and index), chain indexes that are no prefix chain of an image, blobs
  * no image names (manifest, config, layer blobs), objects no remaining layer index names, and
  * {@code tmp/} entries older than {@link #TMP_AGE} (leftovers of crashed imports; younger ones may
@@ -71,6 +71,15 @@ public final class Gc {
             r.layers().forEach(l -> usedBlobs.add(Sha256.hex(l.blobDigest())));
             String chain = null;
             for (String d : r.diffIds()) {
+                chain = chain == null ? d : Sha256.of(chain + " " + d);
+                usedChains.add(Sha256.hex(chain));
+            }
+        }
+        // Layers a holder (a committed snapshot) holds, and the chain indexes its mounts use.
+        for (List<String> held : images.holds().values()) {
+            usedLayers.addAll(held);
+            String chain = null;
+            for (String d : held) {
                 chain = chain == null ? d : Sha256.of(chain + " " + d);
                 usedChains.add(Sha256.hex(chain));
             }

@@ -23,6 +23,10 @@ import java.util.function.Supplier;
  * one at a time per store root, across processes. Reference counts are raised before a record
  * is written and lowered after one is removed, so a crash in between leaves a count too high
  * (gc keeps a layer too long), never too low; {@link #recount} rebuilds them from the records.
+ *
+ * <p>Besides images, a <em>holder</em> (a committed snapshot of the snapshotter, named by itself)
+ * can hold a chain of layers ({@link #hold}, meta/holds.cm): each holder counts once in the
+ * reference counts of its layers, and gc keeps those layers and their chain indexes.
  */
 public final class Images implements AutoCloseable {
     private static final int MAX_IMAGES = 50_000;
@@ -31,12 +35,15 @@ public final class Images implements AutoCloseable {
     private final Store store;
     private final ChronicleMap<String, byte[]> images;
     private final ChronicleMap<String, Long> refs;
+    private final ChronicleMap<String, byte[]> holds;
     private final WriteLock lock;
 
-    private Images(Store store, ChronicleMap<String, byte[]> images, ChronicleMap<String, Long> refs, WriteLock lock) {
+    private Images(Store store, ChronicleMap<String, byte[]> images, ChronicleMap<String, Long> refs,
+                   ChronicleMap<String, byte[]> holds, WriteLock lock) {
         this.store = store;
         this.images = images;
         this.refs = refs;
+        this.holds = holds;
         this.lock = lock;
     }
 
@@ -65,7 +72,18 @@ public final class Images implements AutoCloseable {
                 images.close();
                 throw e;
             }
-            return new Images(store, images, refs, new WriteLock(meta.resolve("images.lock")));
+            ChronicleMap<String, byte[]> holds;
+            try {
+                holds = ChronicleMap.of(String.class, byte[].class)
+                        .name("lamina-holds").averageKey("snapshot/123456")
+                        .averageValueSize(8 * 72).entries(MAX_LAYERS).maxBloatFactor(4)
+                        .createPersistedTo(meta.resolve("holds.cm").toFile());
+            } catch (IOException | RuntimeException e) {
+                images.close();
+                refs.close();
+                throw e;
+            }
+            return new Images(store, images, refs, holds, new WriteLock(meta.resolve("images.lock")));
         } catch (IOException e) {
             throw new StoreException(meta + ": cannot open the image registry (" + e.getMessage() + ")", e);
         }
@@ -141,7 +159,49 @@ public final class Images implements AutoCloseable {
         });
     }
 
-    /** How many recorded images use the layer {@code diffId}. */
+    /**
+     * Lets {@code holder} hold the layers {@code diffIdsBottomFirst} (replacing what it held), so
+     * that gc keeps them and the chain indexes of their prefixes.
+     */
+    public void hold(String holder, List<String> diffIdsBottomFirst) {
+        if (holder.isEmpty()) throw new IllegalArgumentException("empty holder");
+        locked(() -> {
+            List<String> old = held(holder);
+            adjust(diffIdsBottomFirst, +1);
+            holds.put(holder, String.join("\n", diffIdsBottomFirst).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            adjust(old, -1);
+            return null;
+        });
+    }
+
+    /** Lets go of what {@code holder} held (nothing when it held nothing). */
+    public void release(String holder) {
+        locked(() -> {
+            List<String> old = held(holder);
+            holds.remove(holder);
+            adjust(old, -1);
+            return null;
+        });
+    }
+
+    /** Every holder and the layers it holds, bottom first. */
+    public Map<String, List<String>> holds() {
+        Map<String, List<String>> out = new TreeMap<>();
+        holds.forEach((k, v) -> out.put(k, decodeHeld(v)));
+        return out;
+    }
+
+    private List<String> held(String holder) {
+        byte[] v = holds.get(holder);
+        return v == null ? List.of() : decodeHeld(v);
+    }
+
+    private static List<String> decodeHeld(byte[] v) {
+        String s = new String(v, java.nio.charset.StandardCharsets.UTF_8);
+        return s.isEmpty() ? List.of() : List.of(s.split("\n"));
+    }
+
+    /** How many recorded images (and holders) use the layer {@code diffId}. */
     public long refCount(String diffId) {
         Long n = refs.get(diffId);
         return n == null ? 0 : n;
@@ -158,12 +218,17 @@ public final class Images implements AutoCloseable {
         return out;
     }
 
-    /** Rebuilds the reference counts from the image records (gc does this first). */
+    /** Rebuilds the reference counts from the image records and the holds (gc does this first). */
     public void recount() {
         locked(() -> {
             Map<String, Long> counts = new TreeMap<>();
             for (ImageRecord r : list()) {
                 for (String d : new LinkedHashSet<>(r.diffIds())) {
+                    counts.merge(d, 1L, Long::sum);
+                }
+            }
+            for (List<String> held : holds().values()) {
+                for (String d : new LinkedHashSet<>(held)) {
                     counts.merge(d, 1L, Long::sum);
                 }
             }
@@ -208,5 +273,6 @@ public final class Images implements AutoCloseable {
     public void close() {
         images.close();
         refs.close();
+        holds.close();
     }
 }

@@ -32,8 +32,8 @@ import java.util.Map;
  * <li>a directory with a redirect (a renamed lower directory) is written whole at its new name,
  *     as an opaque directory with everything the merged view shows in it; its old name has a
  *     whiteout in the upper already;</li>
- * <li>regular files take their metadata from the upper and their data from the merged view, so a
- *     metadata-only copy (metacopy) carries its full data;</li>
+ * <li>regular files take their metadata from the upper and their data from the upper when it is
+ *     all there, else from the merged view, so a metadata-only copy (metacopy) carries its full data;</li>
  * <li>names of one inode after the first become tar hard links to the first;</li>
  * <li>xattrs are PAX {@code SCHILY.xattr.NAME} records, the union's own
  *     ({@code trusted.overlay.*}, {@code trusted.lamina.*}) left out; long and non-ASCII names
@@ -45,6 +45,7 @@ final class UpperTar {
     private static final String LAMINA = "trusted.lamina.";
     private static final String REDIRECT = "trusted.overlay.redirect";
     private static final String OPAQUE = "trusted.overlay.opaque";
+    private static final String METACOPY = "trusted.overlay.metacopy";
     private static final Comparator<String> BYTE_ORDER =
             (a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
 
@@ -134,7 +135,10 @@ final class UpperTar {
             tar.begin(header(rel, type, st, 0, null, xattrs));
         } else {
             tar.begin(header(rel, TarOut.REGULAR, st, st.size(), null, xattrs));
-            data(rel, st.size());
+            // An upper file with all its data is read where it is: through the merged view (a
+            // FUSE mount, often) only when its data is still below (metacopy) or it is not in the upper.
+            boolean whole = root.equals(upper) && Posix.lgetxattr(abs(upper, rel), METACOPY) == null;
+            data(whole ? upper : merged, rel, st.size());
             tar.endEntry(st.size());
             return;
         }
@@ -146,10 +150,10 @@ final class UpperTar {
                 size, st.mtimeSec(), (int) st.mtimeNsec(), link, Posix.major(st.rdev()), Posix.minor(st.rdev()), xattrs);
     }
 
-    /** Copies exactly {@code size} bytes of the merged view's file {@code rel}. */
-    private void data(String rel, long size) throws IOException {
+    /** Copies exactly {@code size} bytes of the file {@code rel} under {@code root}. */
+    private void data(Path root, String rel, long size) throws IOException {
         long left = size;
-        try (InputStream in = Files.newInputStream(merged.resolve(rel), LinkOption.NOFOLLOW_LINKS)) {
+        try (InputStream in = Files.newInputStream(root.resolve(rel), LinkOption.NOFOLLOW_LINKS)) {
             while (left > 0) {
                 int n = in.read(buf, 0, (int) Math.min(buf.length, left));
                 if (n < 0) break;

@@ -144,4 +144,28 @@ class DedupGcTest {
             assertThat(store.layers()).extracting(LayerRecord::diffId).containsExactlyInAnyOrderElementsOf(b.diffIds());
         }
     }
+
+    @Test
+    void heldLayersSurviveGcUntilReleased() throws IOException {
+        Path dir = Fixture.tempDir("hold-");
+        try (Store store = Store.open(dir.resolve("root")); Images images = Images.open(store)) {
+            ImageRecord demo = ImageImport.run(images, OciImages.writeLayout(Examples.demoStack(), dir.resolve("a"),
+                    Compression.GZIP).path(), null, ImageImport.Progress.NONE);
+            java.util.List<String> two = demo.diffIds().subList(0, 2);
+            images.hold("snapshot/7", two);
+            store.openChain(two).close(); // builds the chain index
+            images.remove(demo.name());
+            assertThat(images.refCount(two.getFirst())).isEqualTo(1);
+            Gc.Report r = Gc.run(images, false);
+            assertThat(r.layers()).isEqualTo(1);
+            assertThat(store.layers()).extracting(LayerRecord::diffId).containsExactlyInAnyOrderElementsOf(two);
+            assertThat(Files.exists(store.chainIndexPath(Store.chainId(two)))).as("the held chain's index").isTrue();
+            images.recount();
+            assertThat(images.refCount(two.get(1))).isEqualTo(1);
+            images.release("snapshot/7");
+            assertThat(images.holds()).isEmpty();
+            assertThat(Gc.run(images, false).layers()).isEqualTo(2);
+            assertThat(store.layers()).isEmpty();
+        }
+    }
 }
