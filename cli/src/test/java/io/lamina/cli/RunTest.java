@@ -71,6 +71,7 @@ class RunTest {
         assertThat(second.out()).isEqualTo("fresh\n");
         assertThat(runsLeft()).isEmpty();
         assertThat(lamina("ps", "-q").out()).isEmpty();
+        assertThat(holders()).as("gc may take the image's layers again").isEmpty();
     }
 
     @Test
@@ -105,6 +106,7 @@ class RunTest {
         assertThat(busy.exitCode()).isEqualTo(125);
         assertThat(busy.err().strip()).isEqualTo("lamina run: name 'keeper' is in use by a kept snapshot (lamina rm keeper removes it)");
 
+        assertThat(holders()).containsExactly("run/keeper");
         Result commit = lamina("commit", "--snapshot", "keeper", "--name", "kept-image");
         assertThat(commit.exitCode()).as(commit.err()).isZero();
         Result onIt = lamina("run", "kept-image", "--", "/bin/sh", "-c", "cat /tmp/x; test ! -e /etc/hostname");
@@ -114,6 +116,7 @@ class RunTest {
         assertThat(lamina("rm", "keeper").exitCode()).isZero();
         assertThat(lamina("ps", "-q").out()).isEmpty();
         assertThat(runsLeft()).isEmpty();
+        assertThat(holders()).isEmpty();
     }
 
     @Test
@@ -185,6 +188,7 @@ class RunTest {
         }
         assertThat(p.exitValue()).isNotZero();
         assertThat(runsLeft()).isEmpty();
+        assertThat(holders()).isEmpty();
         assertThat(RUNC_STATE.resolve("lamina-sig")).doesNotExist();
     }
 
@@ -207,6 +211,12 @@ class RunTest {
                 public void finish() {
                 }
             });
+        }
+    }
+
+    private java.util.Set<String> holders() {
+        try (Store store = Store.open(root); Images images = Images.open(store)) {
+            return images.holds().keySet();
         }
     }
 

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * with a change journal; the directory is also the OCI bundle. The runtime's output is this
  * process's output; the exit code is the container's. When the container ends, or this process
  * gets SIGTERM/SIGINT (the container is then killed), the runtime's state is deleted, the mount
- * goes away, and the directory is removed, unless the snapshot is kept: then its upper, journal
+ * goes away, and the directory is removed (all by the thread that ran it, also after a signal), unless the snapshot is kept: then its upper, journal
  * and record stay for {@code lamina ps}, {@code lamina commit --snapshot ID} and {@code lamina rm ID}.
  */
 public final class ContainerRun {
@@ -60,16 +60,23 @@ public final class ContainerRun {
         Store store = Store.open(r.root());
         Session s = null;
         try {
-            ImageRecord image;
             try (Images images = Images.open(store)) {
-                image = images.require(r.image());
+                ImageRecord image = images.require(r.image());
+                ImageConfig config = ImageConfig.parse(image.configJson());
+                List<String> args = config.args(r.command());
+                if (args.isEmpty()) {
+                    throw new RunException("image '" + r.image() + "' has no Entrypoint or Cmd: give a command after --");
+                }
+                RunDir dir = RunDir.claim(store.root(), id);
+                try {
+                    // gc keeps the image's layers while the container or its kept snapshot exists.
+                    images.hold(holder(id), image.diffIds());
+                } catch (RuntimeException e) {
+                    dir.remove();
+                    throw e;
+                }
+                s = new Session(store, dir, runtime, r, image, config, args);
             }
-            ImageConfig config = ImageConfig.parse(image.configJson());
-            List<String> args = config.args(r.command());
-            if (args.isEmpty()) {
-                throw new RunException("image '" + r.image() + "' has no Entrypoint or Cmd: give a command after --");
-            }
-            s = new Session(store, RunDir.claim(store.root(), id), runtime, r, image, config, args);
         } catch (StoreException e) {
             store.close();
             throw new RunException(e.getMessage(), e);
@@ -78,19 +85,38 @@ public final class ContainerRun {
             throw e;
         }
         Session session = s;
-        Thread hook = new Thread(session::abort, "lamina run: stop " + id);
+        // SIGTERM/SIGINT/SIGHUP kill the container; this thread then cleans up as after a normal end
+        // (the JVM's own exit would race Chronicle's close-at-exit hook that closes the journal and store maps).
+        List<Signals.Previous> previous = Signals.handle(List.of("TERM", "INT", "HUP"), session::kill);
+        // Only for an exit nobody handles (System.exit elsewhere): kill the container and unmount.
+        Thread hook = new Thread(session::emergencyStop, "lamina run: stop " + id);
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             session.start(transport);
             return session.await();
         } finally {
             session.close();
+            Signals.restore(previous);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running or has run
             }
         }
+    }
+
+    /** Lets go of the layers container {@code id} held; a failure only leaves them for a later rm or gc of holds. */
+    static void releaseQuietly(Store store, String id) {
+        try (Images images = Images.open(store)) {
+            images.release(holder(id));
+        } catch (RuntimeException e) {
+            // the hold stays: the layers are kept longer than needed, never lost
+        }
+    }
+
+    /** The name under which a container holds its image's layers in {@link Images#hold}. */
+    static String holder(String id) {
+        return "run/" + id;
     }
 
     /** One container's resources; {@link #close} releases them once, in order, whoever calls it first. */
@@ -110,6 +136,7 @@ public final class ContainerRun {
         private Process process;
         private Integer exitCode;
         private boolean closed;
+        private boolean stopRequested;
 
         Session(Store store, RunDir dir, OciRuntime runtime, RunRequest request, ImageRecord image,
                 ImageConfig config, List<String> args) {
@@ -173,6 +200,7 @@ public final class ContainerRun {
             OciBundle.write(dir.dir, dir.mnt(), hostname, OciBundle.process(config, args, user, hostname, terminal));
             // A container of this name left in the runtime's state by a killed run would make `run` fail.
             if (Files.exists(runtime.stateRoot().resolve(containerId))) runtime.deleteQuietly(containerId);
+            if (stopRequested) throw new RunException("stopped by a signal before the container started");
             process = runtime.start(dir.dir, containerId);
         }
 
@@ -194,10 +222,17 @@ public final class ContainerRun {
             }
         }
 
-        /** SIGTERM/SIGINT: kill the container, then clean up as after a normal end. */
-        void abort() {
+        /** A signal: kill the container (the thread in {@link #await} then returns its code); before it starts, prevent it. */
+        synchronized void kill() {
+            stopRequested = true;
+            if (process != null && process.isAlive()) runtime.killQuietly(containerId);
+        }
+
+        /** At JVM exit without {@link #close}: kill the container and unmount, nothing that needs the store. */
+        void emergencyStop() {
             synchronized (this) {
                 if (closed) return;
+                closed = true;
                 if (process != null && process.isAlive()) {
                     runtime.killQuietly(containerId);
                     try {
@@ -205,40 +240,52 @@ public final class ContainerRun {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    if (exitCode == null) exitCode = 128 + 9;
                 }
+                if (process != null) runtime.deleteQuietly(containerId);
+                if (mounted != null) mounted.close();
             }
-            close();
         }
 
+        /** Ends everything once, each step even when one before failed; the last failure is thrown. */
         synchronized void close() {
             if (closed) return;
             closed = true;
-            try {
-                if (process != null) {
+            List<Runnable> steps = new java.util.ArrayList<>();
+            if (process != null) {
+                steps.add(() -> {
                     if (process.isAlive()) {
                         runtime.killQuietly(containerId);
                         try {
-                            process.waitFor(10, TimeUnit.SECONDS);
+                            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
                     }
                     if (Files.exists(runtime.stateRoot().resolve(containerId))) runtime.deleteQuietly(containerId);
-                }
-                if (mounted != null) mounted.close();
-                // The journal's consumer probes the chain: close it before the engine closes the chain.
-                if (journal != null) journal.close();
-                if (fs != null) fs.close();
-            } finally {
-                store.close();
-                if (request.keep() && record != null && process != null) {
-                    record.exited(exitCode == null ? -1 : exitCode).write(dir.record());
-                    dir.close();
-                } else {
-                    dir.remove();
+                });
+            }
+            if (mounted != null) steps.add(mounted::close);
+            // The journal's consumer probes the chain: close it before the engine closes the chain.
+            if (journal != null) steps.add(journal::close);
+            if (fs != null) steps.add(fs::close);
+            boolean kept = request.keep() && record != null && process != null;
+            if (!kept) steps.add(() -> releaseQuietly(store, dir.dir.getFileName().toString()));
+            steps.add(store::close);
+            if (kept) {
+                steps.add(() -> record.exited(exitCode == null ? -1 : exitCode).write(dir.record()));
+                steps.add(dir::close);
+            } else {
+                steps.add(dir::remove);
+            }
+            RuntimeException failure = null;
+            for (Runnable step : steps) {
+                try {
+                    step.run();
+                } catch (RuntimeException e) {
+                    failure = e;
                 }
             }
+            if (failure != null) throw failure;
         }
     }
 }

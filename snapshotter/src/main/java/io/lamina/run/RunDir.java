@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * {@code config.json} (the bundle is this directory), {@code upper}, {@code work}, {@code mnt}
  * (the lamina mount, the container's rootfs) and {@code journal} (the change journal's state).
  * A directory whose lock nobody holds and whose record is not a kept one is garbage left by a
- * killed run; the next run of that name, {@code ps} and {@code rm} remove it.
+ * killed run; the next run of that name and {@code rm} remove it ({@code ps} lists it as dead).
  */
 final class RunDir implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
@@ -75,7 +75,7 @@ final class RunDir implements AutoCloseable {
             }
             RunDir d = new RunDir(dir, ch, l);
             RunRecord r = RunRecord.read(d.record());
-            if (r != null && r.keep() && r.exitCode() != null) {
+            if (r != null && r.keep()) {
                 d.close();
                 throw new RunException("name '" + id + "' is in use by a kept snapshot (lamina rm " + id + " removes it)");
             }

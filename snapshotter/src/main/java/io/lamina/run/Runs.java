@@ -1,5 +1,6 @@
 package io.lamina.run;
 
+import io.lamina.store.Store;
 import io.lamina.store.journal.JournalView;
 import io.lamina.store.journal.Usage;
 
@@ -16,16 +17,17 @@ public final class Runs {
     }
 
     /**
-     * A container: running, or ended and kept. {@code status} is "running", "exited (CODE)" or
-     * "killed" (its {@code lamina run} died without recording an end); {@code usage} is null when
-     * its journal cannot be read.
+     * A container: running, or ended and kept. {@code status} is "running", "exited (CODE)",
+     * "killed" (a kept one whose {@code lamina run} died without recording an end) or "dead" (the
+     * leftovers of a {@code lamina run} that was killed: {@code lamina rm} removes them);
+     * {@code usage} is null when its journal cannot be read.
      */
     public record Info(String id, String image, String imageId, List<String> command, String status,
                        long createdMillis, Usage usage) {
     }
 
     /**
-     * The running containers and the kept snapshots under {@code root}, oldest first. Sizes come from
+     * The running containers, the kept snapshots and the leftovers of killed runs under {@code root}, oldest first. Sizes come from
      * each one's change journal (a small mapped file), so listing costs nothing per changed file.
      */
     public static List<Info> list(Path root) {
@@ -42,8 +44,8 @@ public final class Runs {
             RunRecord r = RunRecord.read(d.resolve("run.json"));
             if (r == null) continue;
             boolean running = RunDir.running(d);
-            if (!running && !r.keep()) continue;
-            String status = running ? "running" : r.exitCode() == null ? "killed" : "exited (" + r.exitCode() + ")";
+            String status = running ? "running" : r.exitCode() != null ? "exited (" + r.exitCode() + ")"
+                    : r.keep() ? "killed" : "dead";
             Usage u;
             try {
                 u = JournalView.readUsage(RunDir.journal(d));
@@ -67,6 +69,10 @@ public final class Runs {
         if (!Files.isDirectory(d)) throw new RunException("no container or kept snapshot '" + id + "'");
         if (RunDir.running(d)) throw new RunException("container '" + id + "' is running: stop its lamina run first");
         RunDir dir = RunDir.claimForRemoval(d);
-        dir.remove();
+        try (Store store = Store.open(root)) {
+            ContainerRun.releaseQuietly(store, id);
+        } finally {
+            dir.remove();
+        }
     }
 }
