@@ -15,11 +15,13 @@ import java.util.concurrent.Callable;
 
 /** {@code lamina ps}: the containers of lamina run, with their sizes from the change journal. */
 @Command(name = "ps", mixinStandardHelpOptions = true,
-        description = {"Lists the containers of lamina run under --root: running ones and kept snapshots",
-                "(lamina run --keep), like docker ps -a -s. DIFF SIZE is what the container's upper holds",
-                "(regular files and symlinks, each inode once); VIRTUAL SIZE adds the image's file contents.",
-                "Sizes come from each container's change journal: nothing is walked, so it is instant.",
-                "Snapshots of a running lamina snapshotter are not listed (ctr snapshots usage shows those)."})
+        description = {"Lists the containers of lamina run under --root, like docker ps -a -s:",
+                "running ones, kept snapshots (lamina run --keep) and leftovers of killed",
+                "runs (dead; lamina rm removes them). DIFF SIZE: what the container's upper",
+                "holds (regular files and symlinks, each inode once); VIRTUAL SIZE adds the",
+                "image's file contents. Sizes come from each container's change journal:",
+                "nothing is walked. Snapshots of a lamina snapshotter are not listed",
+                "(ctr snapshots usage shows those)."})
 final class PsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
 
 /** {@code lamina rm}: removes kept snapshots of lamina run. */
 @Command(name = "rm", mixinStandardHelpOptions = true,
-        description = "Removes kept snapshots of lamina run --keep (their upper, journal and record); a running container is refused.")
+        description = {"Removes kept snapshots of lamina run --keep (upper, journal and record)",
+                "and leftovers of killed runs; a running container is refused."})
 final class RmCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

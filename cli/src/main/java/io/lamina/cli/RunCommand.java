@@ -21,21 +21,26 @@ import java.util.regex.Pattern;
 
 /** {@code lamina run}: a container on a throw-away (or kept) lamina snapshot of a stored image. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs CMD (default: the image's Entrypoint + Cmd; a CMD replaces Cmd, as in docker run)",
-                "in a container of IMAGE, a stored image (lamina image import). Needs root and runc (or crun).",
+        description = {"Runs CMD in a container of IMAGE, a stored image (lamina image import).",
+                "Without CMD: the image's Entrypoint + Cmd; a CMD replaces Cmd (as docker run).",
+                "Needs root and runc (or crun).",
                 "",
-                "The container's root is a lamina snapshot: the image's layers under a new upper (on disk under",
-                "ROOT/runs/ID, or a private tmpfs with --upper tmpfs:size=SIZE), served by a FUSE mount inside",
-                "this lamina process (no snapshotter is needed) at ROOT/runs/ID/mnt, with a change journal",
-                "(lamina ps shows its size). The bundle's config.json takes Env, WorkingDir, User (names resolved",
-                "in the image's /etc/passwd and /etc/group) from the image config, and gives the container its",
-                "own pid, mount, ipc, uts and network namespaces (only lo), /proc, /dev, /dev/pts, /dev/shm,",
-                "a read-only /sys and the hostname --name (else the id). A terminal only when stdin is one.",
+                "The container's root is a lamina snapshot: the image's layers under a new",
+                "upper (on disk under ROOT/runs/ID, or a private tmpfs with --upper",
+                "tmpfs:size=SIZE), served by a FUSE mount inside this lamina process (no",
+                "snapshotter needed) at ROOT/runs/ID/mnt, with a change journal (lamina ps",
+                "shows its size). config.json takes Env, WorkingDir and User (names resolved",
+                "in the image's /etc/passwd and /etc/group) from the image config; the",
+                "container gets its own pid, mount, ipc, uts and network namespaces (only lo),",
+                "/proc, /dev, /dev/pts, /dev/shm, a read-only /sys and the hostname --name",
+                "(else its id); a terminal only when stdin is one.",
                 "",
-                "Output is the container's; the exit code is its exit code. Ctrl-C or SIGTERM kills the container.",
-                "Afterwards the snapshot is unmounted and removed (--rm, the default), unless --keep: then its",
-                "upper stays under ROOT/runs/ID (not mounted), lamina ps lists it, `lamina commit --snapshot ID",
-                "--name NEW` saves it as an image, and `lamina rm ID` removes it."})
+                "Output and exit code are the container's (125: lamina could not run it).",
+                "Ctrl-C or SIGTERM kills the container (exit 137). Then the snapshot is",
+                "unmounted and removed (--rm, the default), unless --keep: its upper then",
+                "stays under ROOT/runs/ID (not mounted); lamina ps lists it,",
+                "`lamina commit --snapshot ID --name NEW` saves it as an image and",
+                "`lamina rm ID` removes it."})
 final class RunCommand implements Callable<Integer> {
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kmgt]?)(i?b)?");
 
