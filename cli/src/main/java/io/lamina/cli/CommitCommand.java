@@ -28,15 +28,18 @@ import java.util.concurrent.Callable;
 
 /** {@code lamina commit}: the upper of a running mount becomes a content-addressed layer in the store. */
 @Command(name = "commit", mixinStandardHelpOptions = true,
-        description = {"Turns the changes of a mount (its upper) into a new layer in the store (--root) and prints",
-                "its diff-id. The layer tar has OCI whiteouts and opaque markers; file data is read through",
-                "the mount, so files whose data is still in a lower layer (chmod only) carry it.",
-                "Quiesce the mount first: changes made meanwhile may or may not be in the layer.",
-                "With --name it also records an image NAME, as docker commit does, and prints the image's id:",
-                "the mount's image plus the new layer; for a mount of directory lowers (--lower), each lower",
-                "directory becomes a layer too (bottom first), so that the image is complete on its own.",
-                "With --snapshot ID instead of MOUNTPOINT it commits the kept snapshot of lamina run --keep",
-                "(mounted read-only for the commit; the snapshot stays until lamina rm ID)."})
+        description = {"Turns the changes of a mount (its upper) into a new layer in the store",
+                "(--root) and prints its diff-id. The layer tar has OCI whiteouts and",
+                "opaque markers; file data is read through the mount, so files whose data",
+                "is still in a lower layer (chmod only) carry it. Quiesce the mount first:",
+                "changes made meanwhile may or may not be in the layer.",
+                "With --name it also records an image NAME, as docker commit does, and",
+                "prints the image's id: the mount's image plus the new layer; for a mount",
+                "of directory lowers (--lower), each lower directory becomes a layer too",
+                "(bottom first), so that the image is complete on its own.",
+                "With --snapshot ID instead of MOUNTPOINT it commits the kept snapshot of",
+                "lamina run --keep (mounted read-only for the commit; the snapshot stays",
+                "until lamina rm ID)."})
 final class CommitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -17,10 +17,10 @@ import java.util.concurrent.Callable;
 
 /** {@code lamina diff}: the changed paths of a mount, as {@code docker diff} lists them. */
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"Lists the paths a mount's upper changed, sorted, one per line, like docker diff:",
+        description = {"Lists the paths a mount's upper changed, sorted, like docker diff:",
                 "A (added: the lower layers do not have it), C (changed), D (deleted).",
-                "Answered from the mount's change journal: the cost grows with the number of changes,",
-                "not with the size of the image."})
+                "Answered from the mount's change journal: the cost grows with the",
+                "number of changes, not with the size of the image."})
 final class DiffCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -18,8 +18,9 @@ import java.util.concurrent.Callable;
 /** {@code lamina usage}: the diff size and virtual size of a mount, from its change journal. */
 @Command(name = "usage", mixinStandardHelpOptions = true,
         description = {"Prints what a mount's upper uses, like the SIZE column of docker ps -s:",
-                "the diff size (apparent size of the upper: regular files and symlinks, each inode once;",
-                "metadata-only copies count 0) and, in parentheses, the virtual size (lower layers + diff).",
+                "the diff size (apparent size of the upper: its regular files and",
+                "symlinks, each inode once; metadata-only copies count 0) and, in",
+                "parentheses, the virtual size (lower layers + diff).",
                 "Answered from the mount's change journal: it does not walk the upper."},
         footer = {"", "Example:", "  lamina usage /mnt        →  12.3kB (virtual 7.75MB)"})
 final class UsageCommand implements Callable<Integer> {

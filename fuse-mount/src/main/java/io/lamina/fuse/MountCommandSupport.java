@@ -89,73 +89,68 @@ public final class MountCommandSupport {
         MountChecks.check(r, host);
         FuseTransport transport = Transports.byName(r.transport());
         DaemonRecord record = DaemonRecord.of(host, r.mountpoint());
-        Journal journal = r.readOnly() ? null : openJournal(r, record);
-        InodeFs fs;
-        try {
-            fs = openEngine(r, journal);
-        } catch (RuntimeException e) {
-            if (journal != null) journal.close();
-            throw e;
-        }
-        FuseTransport.Mounted mounted;
-        try {
-            mounted = transport.mount(fs, r.mountpoint(), r.mountOptions());
-        } catch (RuntimeException e) {
-            fs.close();
-            if (journal != null) journal.close();
-            throw MountException.failed("cannot mount " + r.mountpoint() + ": " + describe(e));
-        }
-        Session session = new Session(mounted, fs, journal, record);
+        Session session = new Session(record);
         Thread hook = new Thread(session::close, "lamina unmount at exit");
-        Runtime.getRuntime().addShutdownHook(hook);
         try {
-            // image: null until mounts of stored images record their image's name here
-            new MountedLayers(r.lowers(), r.upper(), r.mountpoint(), journal == null ? null : record.journalFile(), null)
+            if (r.mountsImage()) session.image = StoredImage.open(r.storeRoot(), r.image(), r.mountpoint());
+            if (!r.readOnly()) session.journal = openJournal(r, record, session.image);
+            session.fs = openEngine(r, session.journal, session.image);
+            try {
+                session.mounted = transport.mount(session.fs, r.mountpoint(), r.mountOptions());
+            } catch (RuntimeException e) {
+                throw MountException.failed("cannot mount " + r.mountpoint() + ": " + describe(e));
+            }
+            Runtime.getRuntime().addShutdownHook(hook);
+            new MountedLayers(r.lowers(), r.upper(), r.mountpoint(),
+                    session.journal == null ? null : record.journalFile(),
+                    session.image == null ? null : session.image.name())
                     .write(record.layersFile());
             session.record.write(ProcessHandle.current());
-            mounted.awaitUnmount();
+            session.mounted.awaitUnmount();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             session.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or has run
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                // the hook is running or has run, or was never added
             }
         }
         return 0;
     }
 
-    private InodeFs openEngine(MountRequest r, Journal journal) {
+    private InodeFs openEngine(MountRequest r, Journal journal, StoredImage image) {
         try {
-            return engine.apply(r.spec().withChanges(journal));
+            return engine.apply((image == null ? r.spec() : r.spec(image.layers())).withChanges(journal));
         } catch (FsException e) {
             throw MountException.failed("cannot open the layers: " + e.getMessage());
         }
     }
 
     /** The journal of the mount (its saved state, or one rebuilt by a walk of the upper). */
-    private static Journal openJournal(MountRequest r, DaemonRecord record) {
+    private static Journal openJournal(MountRequest r, DaemonRecord record, StoredImage image) {
         try {
-            return Journal.open(record.journalFile(), r.upper(), LowerImage.ofDirs(r.lowers()));
+            return Journal.open(record.journalFile(), r.upper(),
+                    image == null ? LowerImage.ofDirs(r.lowers()) : image.journalView());
         } catch (RuntimeException e) {
             throw MountException.failed("cannot open the change journal " + record.journalFile() + ": " + describe(e));
         }
     }
 
-    /** One mount being served; closing unmounts, closes the engine and the journal and drops the record, once. */
+    /**
+     * One mount being served, filled in as its parts open; closing unmounts, then closes the
+     * engine, the journal and the stored image, and drops the record, once, whatever was reached.
+     */
     private static final class Session {
-        final FuseTransport.Mounted mounted;
-        final InodeFs fs;
-        final Journal journal;
         final DaemonRecord record;
+        StoredImage image;
+        Journal journal;
+        InodeFs fs;
+        FuseTransport.Mounted mounted;
         private boolean closed;
 
-        Session(FuseTransport.Mounted mounted, InodeFs fs, Journal journal, DaemonRecord record) {
-            this.mounted = mounted;
-            this.fs = fs;
-            this.journal = journal;
+        Session(DaemonRecord record) {
             this.record = record;
         }
 
@@ -163,15 +158,19 @@ public final class MountCommandSupport {
             if (closed) return;
             closed = true;
             try {
-                mounted.close();
+                if (mounted != null) mounted.close();
             } finally {
                 try {
-                    fs.close();
+                    if (fs != null) fs.close();
                 } finally {
                     try {
                         if (journal != null) journal.close();
                     } finally {
-                        record.removeIfOf(ProcessHandle.current());
+                        try {
+                            if (image != null) image.close();
+                        } finally {
+                            record.removeIfOf(ProcessHandle.current());
+                        }
                     }
                 }
             }
@@ -195,6 +194,7 @@ public final class MountCommandSupport {
     private int startDaemonOrThrow(MountRequest r, List<String> launcher) {
         prepareWork(r);
         MountChecks.check(r, host);
+        if (r.mountsImage()) StoredImage.check(r.storeRoot(), r.image());
         Transports.byName(r.transport());
         DaemonRecord record = DaemonRecord.of(host, r.mountpoint());
         List<String> cmd = new ArrayList<>();
