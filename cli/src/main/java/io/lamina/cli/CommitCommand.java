@@ -4,6 +4,8 @@ import io.lamina.fuse.Host;
 import io.lamina.fuse.MountCommandSupport;
 import io.lamina.fuse.MountException;
 import io.lamina.fuse.MountedLayers;
+import io.lamina.run.KeptSnapshot;
+import io.lamina.run.RunException;
 import io.lamina.store.Commit;
 import io.lamina.store.ImageRecord;
 import io.lamina.store.Images;
@@ -34,7 +36,10 @@ import java.util.concurrent.Callable;
                 "With --name it also records an image NAME, as docker commit does, and",
                 "prints the image's id: the mount's image plus the new layer; for a mount",
                 "of directory lowers (--lower), each lower directory becomes a layer too",
-                "(bottom first), so that the image is complete on its own."})
+                "(bottom first), so that the image is complete on its own.",
+                "With --snapshot ID instead of MOUNTPOINT it commits the kept snapshot of",
+                "lamina run --keep (mounted read-only for the commit; the snapshot stays",
+                "until lamina rm ID)."})
 final class CommitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -42,8 +47,11 @@ final class CommitCommand implements Callable<Integer> {
     @ParentCommand
     Lamina lamina;
 
-    @Parameters(paramLabel = "MOUNTPOINT", description = "A running lamina mount with a directory upper.")
+    @Parameters(paramLabel = "MOUNTPOINT", arity = "0..1", description = "A running lamina mount with a directory upper.")
     Path mountpoint;
+
+    @Option(names = "--snapshot", paramLabel = "ID", description = "A kept snapshot of lamina run --keep (see lamina ps) instead of a mount.")
+    String snapshot;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Record an image of that name (replacing one of the same name).")
     String name;
@@ -51,6 +59,12 @@ final class CommitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        if ((snapshot == null) == (mountpoint == null)) {
+            err.println("lamina commit: give either MOUNTPOINT or --snapshot ID");
+            err.flush();
+            return 2;
+        }
+        if (snapshot != null) return commitSnapshot(err);
         MountCommandSupport support = new MountCommandSupport(Host.current(), err);
         MountedLayers m;
         try {
@@ -67,6 +81,21 @@ final class CommitCommand implements Callable<Integer> {
             LayerRecord layer = Commit.commit(store, m.upper(), m.mountpoint(), bytes -> { });
             result = name == null ? layer.diffId() : recordImage(store, m, layer);
         } catch (StoreException | UncheckedIOException e) {
+            err.println("lamina commit: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(result);
+        out.flush();
+        return 0;
+    }
+
+    private int commitSnapshot(PrintWriter err) {
+        String result;
+        try {
+            result = KeptSnapshot.commit(lamina.root(), snapshot, name);
+        } catch (RunException | UncheckedIOException e) {
             err.println("lamina commit: " + e.getMessage());
             err.flush();
             return 1;

@@ -11,6 +11,7 @@ import java.nio.file.Path;
         description = "A copy-on-write union filesystem for container images.",
         subcommands = {MountCommand.class, UmountCommand.class, MountHelperCommand.class, SnapshotterCommand.class, Demo.class,
                 ImageCommand.class, GcCommand.class, UsageCommand.class, DiffCommand.class, CommitCommand.class,
+                RunCommand.class, PsCommand.class, RmCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Lamina {
     @Option(names = "--root", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
