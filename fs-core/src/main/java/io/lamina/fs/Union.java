@@ -35,7 +35,7 @@ final class Union implements InodeFs {
     Union(List<Layer> layers, Upper upper, CopyUp.Faults faults) {
         this.layers = layers;
         this.upper = upper;
-        this.resolver = new Resolver(layers, upper.rootFd);
+        this.resolver = new Resolver(layers);
         this.copyUp = new CopyUp(upper, faults);
         this.inos = new InodeNumbers(upper.dev, layers);
         this.listing = new DirListing(upper, inos);
@@ -44,7 +44,7 @@ final class Union implements InodeFs {
         root.inUpper = true;
         root.lowerDirs = rootLowers();
         root.lookups = 1;
-        this.nodes = new NodeTable(root, resolver, inos);
+        this.nodes = new NodeTable(root, resolver, inos, upper);
         this.attrs = new NodeAttributes(upper, copyUp, handles);
         this.data = new FileData(lock, upper, copyUp, attrs);
         this.renames = new Rename(nodes, copyUp, resolver, listing, upper);
@@ -125,41 +125,48 @@ final class Union implements InodeFs {
     private Entry createEntry(Node p, String name, FileType type, int mode, Caller caller, Maker make) {
         RelPath.checkName(name);
         if (nodes.child(p, name) != null) throw new FsException(Errno.EEXIST, RelPath.join(p.displayPath(), name));
+        return createAbsent(p, name, type, mode, caller, make);
+    }
+
+    /** {@link #createEntry} once the caller has checked that the merged view has no {@code name} in {@code p}. */
+    private Entry createAbsent(Node p, String name, FileType type, int mode, Caller caller, Maker make) {
         copyUp.ensureUpper(p, false);
-        int dirFd = Beneath.openDir(upper.rootFd, p.upperPath());
-        try {
-            Stat parentStat = Posix.fstat(dirFd);
-            if ((parentStat.mode() & S_ISGID) != 0) {
-                // A setgid directory gives new entries its group, and new directories its bit.
-                caller = new Caller(caller.uid(), parentStat.gid());
-                if (type == FileType.DIRECTORY) mode |= S_ISGID;
-            }
-            if (!WhiteoutFormat.isWhiteoutAt(dirFd, name)) {
-                make.make(dirFd, name);
-                setOwnerAndMode(dirFd, name, type, mode, caller);
-                // As the kernel does: a new directory in a merged one never looks below.
-                if (type == FileType.DIRECTORY && !p.lowerDirs.isEmpty()) markOpaque(dirFd, name);
-            } else {
-                String tmp = upper.tempName();
-                try {
-                    make.make(upper.tempFd, tmp);
-                    setOwnerAndMode(upper.tempFd, tmp, type, mode, caller);
-                    if (type == FileType.DIRECTORY) {
-                        markOpaque(upper.tempFd, tmp);
-                        Posix.renameat2(upper.tempFd, tmp, dirFd, name, Posix.RENAME_EXCHANGE);
-                    } else {
-                        Posix.renameat2(upper.tempFd, tmp, dirFd, name, 0);
-                    }
-                } finally {
-                    upper.discardTemp(tmp);
-                }
-            }
-            Stat st = Posix.fstatat(dirFd, name, Posix.AT_SYMLINK_NOFOLLOW);
-            Node c = nodes.newChild(p, name, type, st);
-            return new Entry(c.nodeId, attrs.of(c));
-        } finally {
-            Posix.close(dirFd);
+        int dirFd = upper.dirFd(p);
+        Stat parentStat = Posix.fstat(dirFd);
+        if ((parentStat.mode() & S_ISGID) != 0) {
+            // A setgid directory gives new entries its group, and new directories its bit.
+            caller = new Caller(caller.uid(), parentStat.gid());
+            if (type == FileType.DIRECTORY) mode |= S_ISGID;
         }
+        Stat st = null;
+        if (!WhiteoutFormat.isWhiteoutAt(dirFd, name)) {
+            // Made with the asked permission bits: owner and mode are then fixed only where the
+            // daemon's umask or credentials made them differ (usually nothing to do).
+            make.make(dirFd, name, mode & 0777);
+            st = fixOwnerAndMode(dirFd, name, type, mode, caller);
+            // As the kernel does: a new directory in a merged one never looks below.
+            if (type == FileType.DIRECTORY && !p.lowerDirs.isEmpty()) {
+                markOpaque(dirFd, name);
+                st = null;
+            }
+        } else {
+            String tmp = upper.tempName();
+            try {
+                make.make(upper.tempFd, tmp, type == FileType.DIRECTORY ? 0700 : 0600);
+                setOwnerAndMode(upper.tempFd, tmp, type, mode, caller);
+                if (type == FileType.DIRECTORY) {
+                    markOpaque(upper.tempFd, tmp);
+                    Posix.renameat2(upper.tempFd, tmp, dirFd, name, Posix.RENAME_EXCHANGE);
+                } else {
+                    Posix.renameat2(upper.tempFd, tmp, dirFd, name, 0);
+                }
+            } finally {
+                upper.discardTemp(tmp);
+            }
+        }
+        if (st == null) st = Posix.fstatat(dirFd, name, Posix.AT_SYMLINK_NOFOLLOW);
+        Node c = nodes.newChild(p, name, type, st);
+        return new Entry(c.nodeId, attrs.of(c, st));
     }
 
     private static void markOpaque(int parentFd, String name) {
@@ -173,10 +180,26 @@ final class Union implements InodeFs {
 
     @FunctionalInterface
     private interface Maker {
-        void make(int dirFd, String name);
+        /** Creates {@code name} in {@code dirFd} with permission bits {@code perm} (the umask applies). */
+        void make(int dirFd, String name, int perm);
     }
 
     private static final int S_ISGID = 02000;
+
+    /**
+     * Gives a just-made entry the caller's owner and {@code mode} where it does not have them yet;
+     * returns its stat when nothing had to change, else null (its ctime moved).
+     */
+    private static Stat fixOwnerAndMode(int dirFd, String name, FileType type, int mode, Caller caller) {
+        Stat st = Posix.fstatat(dirFd, name, Posix.AT_SYMLINK_NOFOLLOW);
+        boolean owner = st.uid() == caller.uid() && st.gid() == caller.gid();
+        boolean perm = type == FileType.SYMLINK || (st.mode() & 07777) == (mode & 07777);
+        if (owner && perm) return st;
+        // chown first: it may clear set-id bits that chmod then restores.
+        if (!owner) Posix.fchownat(dirFd, name, caller.uid(), caller.gid(), Posix.AT_SYMLINK_NOFOLLOW);
+        if (type != FileType.SYMLINK) Posix.fchmodat(dirFd, name, mode & 07777, Posix.AT_SYMLINK_NOFOLLOW);
+        return null;
+    }
 
     private static void setOwnerAndMode(int dirFd, String name, FileType type, int mode, Caller caller) {
         Posix.fchownat(dirFd, name, caller.uid(), caller.gid(), Posix.AT_SYMLINK_NOFOLLOW);
@@ -192,18 +215,18 @@ final class Union implements InodeFs {
             FileType type = FileType.ofMode(mode);
             if (type == FileType.DIRECTORY || type == FileType.SYMLINK) throw new FsException(Errno.EINVAL, name);
             return createEntry(nodes.dir(parent), name, type, mode, caller,
-                    (fd, n) -> Posix.mknodat(fd, n, (mode & FileType.S_IFMT) | 0600, rdev));
+                    (fd, n, perm) -> Posix.mknodat(fd, n, (mode & FileType.S_IFMT) | perm, rdev));
         });
     }
 
     @Override
     public Entry mkdir(long parent, String name, int mode, Caller caller) {
-        return locked(() -> createEntry(nodes.dir(parent), name, FileType.DIRECTORY, mode, caller, (fd, n) -> Posix.mkdirat(fd, n, 0700)));
+        return locked(() -> createEntry(nodes.dir(parent), name, FileType.DIRECTORY, mode, caller, (fd, n, perm) -> Posix.mkdirat(fd, n, perm)));
     }
 
     @Override
     public Entry symlink(long parent, String name, String target, Caller caller) {
-        return locked(() -> createEntry(nodes.dir(parent), name, FileType.SYMLINK, 0777, caller, (fd, n) -> Posix.symlinkat(target, fd, n)));
+        return locked(() -> createEntry(nodes.dir(parent), name, FileType.SYMLINK, 0777, caller, (fd, n, perm) -> Posix.symlinkat(target, fd, n)));
     }
 
     @Override
@@ -217,8 +240,8 @@ final class Union implements InodeFs {
                 existing.lookups++;
                 return new Created(new Entry(existing.nodeId, attrs.of(existing)), openLocked(existing, flags));
             }
-            Entry e = createEntry(p, name, FileType.REGULAR, mode, caller,
-                    (fd, n) -> Posix.close(Posix.openat(fd, n, Posix.O_CREAT | Posix.O_EXCL | Posix.O_WRONLY | Posix.O_NOFOLLOW, 0600)));
+            Entry e = createAbsent(p, name, FileType.REGULAR, mode, caller,
+                    (fd, n, perm) -> Posix.close(Posix.openat(fd, n, Posix.O_CREAT | Posix.O_EXCL | Posix.O_WRONLY | Posix.O_NOFOLLOW, perm)));
             return new Created(e, openLocked(nodes.node(e.nodeId()), flags & ~Posix.O_TRUNC));
         });
     }
@@ -235,24 +258,18 @@ final class Union implements InodeFs {
             copyUp.ensureUpper(src, false);
             copyUp.ensureUpper(np, false);
             // The inode records where its lower data is, since its names no longer tell.
+            int srcDir = upper.dirFd(src.parent);
+            int dstDir = upper.dirFd(np);
             if (src.type == FileType.REGULAR && src.lower != null) {
-                try (EntryRef e = EntryRef.open(upper.rootFd, src.upperPath())) {
-                    Posix.lsetxattr(e.path(), WhiteoutFormat.REDIRECT_XATTR, WhiteoutFormat.absoluteRedirect(src.lower.path()), 0);
-                }
+                Posix.lsetxattr(Beneath.procPath(srcDir, src.name), WhiteoutFormat.REDIRECT_XATTR,
+                        WhiteoutFormat.absoluteRedirect(src.lower.path()), 0);
             }
-            int srcDir = Beneath.openDir(upper.rootFd, src.parent.upperPath());
-            int dstDir = Beneath.openDir(upper.rootFd, np.upperPath());
-            try {
-                if (WhiteoutFormat.isWhiteoutAt(dstDir, newName)) {
-                    String tmp = upper.tempName();
-                    Posix.linkat(srcDir, src.name, upper.tempFd, tmp, 0);
-                    Posix.renameat2(upper.tempFd, tmp, dstDir, newName, 0);
-                } else {
-                    Posix.linkat(srcDir, src.name, dstDir, newName, 0);
-                }
-            } finally {
-                Posix.close(srcDir);
-                Posix.close(dstDir);
+            if (WhiteoutFormat.isWhiteoutAt(dstDir, newName)) {
+                String tmp = upper.tempName();
+                Posix.linkat(srcDir, src.name, upper.tempFd, tmp, 0);
+                Posix.renameat2(upper.tempFd, tmp, dstDir, newName, 0);
+            } else {
+                Posix.linkat(srcDir, src.name, dstDir, newName, 0);
             }
             Node c = nodes.linkChild(src, np, newName);
             return new Entry(c.nodeId, attrs.of(c));
@@ -291,17 +308,13 @@ final class Union implements InodeFs {
     private void remove(Node p, Node c) {
         boolean below = resolver.existsBelow(p.lowerDirs, c.name);
         copyUp.ensureUpper(p, false);
-        int dirFd = Beneath.openDir(upper.rootFd, p.upperPath());
-        try {
-            if (c.inUpper) {
-                String tmp = upper.tempName();
-                Posix.renameat2(dirFd, c.name, upper.tempFd, tmp, below ? Posix.RENAME_WHITEOUT : 0);
-                upper.discardTemp(tmp);
-            } else if (below) {
-                WhiteoutFormat.makeWhiteout(dirFd, c.name);
-            }
-        } finally {
-            Posix.close(dirFd);
+        int dirFd = upper.dirFd(p);
+        if (c.inUpper) {
+            String tmp = upper.tempName();
+            Posix.renameat2(dirFd, c.name, upper.tempFd, tmp, below ? Posix.RENAME_WHITEOUT : 0);
+            upper.discardTemp(tmp);
+        } else if (below) {
+            WhiteoutFormat.makeWhiteout(dirFd, c.name);
         }
         nodes.detach(c);
     }
@@ -332,7 +345,7 @@ final class Union implements InodeFs {
                 if (n.isDir()) throw new FsException(Errno.EISDIR, n.displayPath());
                 if (n.type != FileType.REGULAR) throw new FsException(Errno.EINVAL, n.displayPath());
                 copyUp.ensureUpper(n, true);
-                int fd = Beneath.open(upper.rootFd, n.upperPath(), Posix.O_WRONLY, 0);
+                int fd = Posix.openat(upper.parentFd(n), n.name, Posix.O_WRONLY | Posix.O_NOFOLLOW, 0);
                 try {
                     Posix.ftruncate(fd, ch.size());
                 } finally {
@@ -341,23 +354,19 @@ final class Union implements InodeFs {
             }
             if (ch.mode() != null || ch.uid() != null || ch.gid() != null || ch.atimeNs() != null || ch.mtimeNs() != null) {
                 copyUp.ensureUpper(n, false);
-                int dirFd = Beneath.openDir(upper.rootFd, n.parent == null ? "" : n.parent.upperPath());
-                String name = n.parent == null ? "." : n.name;
-                try {
-                    if (ch.uid() != null || ch.gid() != null) {
-                        Posix.fchownat(dirFd, name, ch.uid() == null ? -1 : ch.uid(), ch.gid() == null ? -1 : ch.gid(),
-                                Posix.AT_SYMLINK_NOFOLLOW);
-                    }
-                    if (ch.mode() != null && n.type != FileType.SYMLINK) {
-                        Posix.fchmodat(dirFd, name, ch.mode() & 07777, Posix.AT_SYMLINK_NOFOLLOW);
-                    }
-                    if (ch.atimeNs() != null || ch.mtimeNs() != null) {
-                        long[] a = timespec(ch.atimeNs());
-                        long[] m = timespec(ch.mtimeNs());
-                        Posix.utimensat(dirFd, name, a[0], a[1], m[0], m[1], Posix.AT_SYMLINK_NOFOLLOW);
-                    }
-                } finally {
-                    Posix.close(dirFd);
+                int dirFd = upper.parentFd(n);
+                String name = Upper.nameIn(n);
+                if (ch.uid() != null || ch.gid() != null) {
+                    Posix.fchownat(dirFd, name, ch.uid() == null ? -1 : ch.uid(), ch.gid() == null ? -1 : ch.gid(),
+                            Posix.AT_SYMLINK_NOFOLLOW);
+                }
+                if (ch.mode() != null && n.type != FileType.SYMLINK) {
+                    Posix.fchmodat(dirFd, name, ch.mode() & 07777, Posix.AT_SYMLINK_NOFOLLOW);
+                }
+                if (ch.atimeNs() != null || ch.mtimeNs() != null) {
+                    long[] a = timespec(ch.atimeNs());
+                    long[] m = timespec(ch.mtimeNs());
+                    Posix.utimensat(dirFd, name, a[0], a[1], m[0], m[1], Posix.AT_SYMLINK_NOFOLLOW);
                 }
             }
             return attrs.of(n);
@@ -387,9 +396,7 @@ final class Union implements InodeFs {
             Node n = nodes.node(nodeId);
             if (n.type != FileType.SYMLINK) throw new FsException(Errno.EINVAL, n.displayPath() + " is not a symlink");
             if (!n.inUpper) return n.lower.readlink();
-            try (EntryRef e = EntryRef.open(upper.rootFd, n.upperPath())) {
-                return Posix.readlinkat(e.parentFd(), e.name());
-            }
+            return Posix.readlinkat(upper.parentFd(n), n.name);
         });
     }
 
