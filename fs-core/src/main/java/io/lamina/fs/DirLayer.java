@@ -6,9 +6,11 @@ import io.lamina.sys.Stat;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -20,7 +22,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The layer does not change while it is mounted, so the O_PATH descriptors of the directories
  * that names are looked up in are kept ({@link #DIR_CACHE} of them, least recently used dropped):
- * a probe is then one fstatat, not an openat2 from the root, an fstatat and a close.
+ * a probe is then one fstatat, not an openat2 from the root, an fstatat and a close. For the same
+ * reason the names a listing found are kept ({@link #LISTED_CACHE} directories): a probe of a name
+ * the directory does not hold (the common case for layers above the one that has it) is then
+ * answered without a call, whiteout markers included.
  */
 final class DirLayer implements LowerLayer {
     private final Path dir;
@@ -36,6 +41,14 @@ final class DirLayer implements LowerLayer {
         }
     };
     static final int DIR_CACHE = 4096;
+    /** Every name (markers included) of directories listed lately, by path; guarded by {@code this}. */
+    private final Map<String, Set<String>> listed = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
+            return size() > LISTED_CACHE;
+        }
+    };
+    static final int LISTED_CACHE = 1024;
 
     private DirLayer(Path dir, int rootFd) {
         this.dir = dir;
@@ -54,9 +67,13 @@ final class DirLayer implements LowerLayer {
     @Override
     public synchronized LowerEntry probe(String path) {
         if (path.isEmpty()) return WhiteoutFormat.lowerDir(Posix.fstat(rootFd), rootFd, "");
+        String name = RelPath.name(path);
+        Set<String> known = listed.get(RelPath.parent(path));
+        if (known != null && (!known.contains(name) || WhiteoutFormat.isMarkerName(name))) {
+            return known.contains(WhiteoutFormat.OCI_PREFIX + name) ? LowerEntry.WHITEOUT : null;
+        }
         int parent = parentOrNeg(path);
         if (parent < 0) return null;
-        String name = RelPath.name(path);
         Stat st = Posix.fstatatOrNull(parent, name, Posix.AT_SYMLINK_NOFOLLOW);
         if (st == null || WhiteoutFormat.isMarkerName(name)) {
             return WhiteoutFormat.ociWhiteoutExists(parent, name) ? LowerEntry.WHITEOUT : null;
@@ -72,6 +89,8 @@ final class DirLayer implements LowerLayer {
         if (path.isEmpty()) return Posix.fstat(rootFd);
         String name = RelPath.name(path);
         if (WhiteoutFormat.isMarkerName(name)) return null;
+        Set<String> known = listed.get(RelPath.parent(path));
+        if (known != null && !known.contains(name)) return null;
         int parent = parentOrNeg(path);
         if (parent < 0) return null;
         Stat st = Posix.fstatatOrNull(parent, name, Posix.AT_SYMLINK_NOFOLLOW);
@@ -113,8 +132,11 @@ final class DirLayer implements LowerLayer {
         try {
             // By name: a real entry wins over a whiteout of the same name in this layer.
             Map<String, LowerDirEntry> out = new LinkedHashMap<>();
-            for (DirEnt e : Posix.readDir(fd)) {
+            List<DirEnt> ents = Posix.readDir(fd);
+            Set<String> names = HashSet.newHashSet(ents.size());
+            for (DirEnt e : ents) {
                 String name = e.name();
+                names.add(name);
                 if (WhiteoutFormat.isMarkerName(name)) {
                     String hidden = WhiteoutFormat.ociHiddenName(name);
                     if (hidden != null) out.putIfAbsent(hidden, new LowerDirEntry(hidden, 0, null));
@@ -129,6 +151,9 @@ final class DirLayer implements LowerLayer {
                 }
                 FileType type = st != null ? FileType.ofMode(st.mode()) : FileType.ofDirType(e.type());
                 out.put(name, new LowerDirEntry(name, e.ino(), type));
+            }
+            synchronized (this) {
+                listed.put(path, names);
             }
             return new ArrayList<>(out.values());
         } finally {

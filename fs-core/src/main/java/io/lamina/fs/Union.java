@@ -132,24 +132,34 @@ final class Union implements InodeFs {
     private Entry createAbsent(Node p, String name, FileType type, int mode, Caller caller, Maker make) {
         copyUp.ensureUpper(p, false);
         int dirFd = upper.dirFd(p);
-        Stat parentStat = Posix.fstat(dirFd);
-        if ((parentStat.mode() & S_ISGID) != 0) {
-            // A setgid directory gives new entries its group, and new directories its bit.
-            caller = new Caller(caller.uid(), parentStat.gid());
-            if (type == FileType.DIRECTORY) mode |= S_ISGID;
-        }
-        Stat st = null;
-        if (!WhiteoutFormat.isWhiteoutAt(dirFd, name)) {
-            // Made with the asked permission bits: owner and mode are then fixed only where the
-            // daemon's umask or credentials made them differ (usually nothing to do).
-            make.make(dirFd, name, mode & 0777);
-            st = fixOwnerAndMode(dirFd, name, type, mode, caller);
+        Stat st;
+        // Made in place first, with the asked permission bits; only when the name is taken (by a
+        // whiteout: the merged view has no such name) is it made aside and renamed over it.
+        if (makeUnlessTaken(make, dirFd, name, mode & 0777)) {
+            st = Posix.fstatat(dirFd, name, Posix.AT_SYMLINK_NOFOLLOW);
+            if (!hasOwnerAndMode(st, type, mode, caller)) {
+                Stat parentStat = Posix.fstat(dirFd);
+                if ((parentStat.mode() & S_ISGID) != 0) {
+                    // A setgid directory gives new entries its group, and new directories its bit.
+                    caller = new Caller(caller.uid(), parentStat.gid());
+                    if (type == FileType.DIRECTORY) mode |= S_ISGID;
+                }
+                if (!hasOwnerAndMode(st, type, mode, caller)) {
+                    setOwnerAndMode(dirFd, name, type, mode, caller);
+                    st = null;
+                }
+            }
             // As the kernel does: a new directory in a merged one never looks below.
             if (type == FileType.DIRECTORY && !p.lowerDirs.isEmpty()) {
                 markOpaque(dirFd, name);
                 st = null;
             }
         } else {
+            Stat parentStat = Posix.fstat(dirFd);
+            if ((parentStat.mode() & S_ISGID) != 0) {
+                caller = new Caller(caller.uid(), parentStat.gid());
+                if (type == FileType.DIRECTORY) mode |= S_ISGID;
+            }
             String tmp = upper.tempName();
             try {
                 make.make(upper.tempFd, tmp, type == FileType.DIRECTORY ? 0700 : 0600);
@@ -163,10 +173,31 @@ final class Union implements InodeFs {
             } finally {
                 upper.discardTemp(tmp);
             }
+            st = null;
         }
         if (st == null) st = Posix.fstatat(dirFd, name, Posix.AT_SYMLINK_NOFOLLOW);
         Node c = nodes.newChild(p, name, type, st);
         return new Entry(c.nodeId, attrs.of(c, st));
+    }
+
+    /**
+     * Makes {@code name} in {@code dirFd}; false when the name is taken by a whiteout. EEXIST when
+     * it is taken by anything else (the upper changed behind the union's back).
+     */
+    private static boolean makeUnlessTaken(Maker make, int dirFd, String name, int perm) {
+        try {
+            make.make(dirFd, name, perm);
+            return true;
+        } catch (FsException e) {
+            if (e.errno() == Errno.EEXIST && WhiteoutFormat.isWhiteoutAt(dirFd, name)) return false;
+            throw e;
+        }
+    }
+
+    /** Whether a just-made entry already has the caller's owner and {@code mode} (a symlink: any mode). */
+    private static boolean hasOwnerAndMode(Stat st, FileType type, int mode, Caller caller) {
+        return st.uid() == caller.uid() && st.gid() == caller.gid()
+                && (type == FileType.SYMLINK || (st.mode() & 07777) == (mode & 07777));
     }
 
     private static void markOpaque(int parentFd, String name) {
@@ -185,21 +216,6 @@ final class Union implements InodeFs {
     }
 
     private static final int S_ISGID = 02000;
-
-    /**
-     * Gives a just-made entry the caller's owner and {@code mode} where it does not have them yet;
-     * returns its stat when nothing had to change, else null (its ctime moved).
-     */
-    private static Stat fixOwnerAndMode(int dirFd, String name, FileType type, int mode, Caller caller) {
-        Stat st = Posix.fstatat(dirFd, name, Posix.AT_SYMLINK_NOFOLLOW);
-        boolean owner = st.uid() == caller.uid() && st.gid() == caller.gid();
-        boolean perm = type == FileType.SYMLINK || (st.mode() & 07777) == (mode & 07777);
-        if (owner && perm) return st;
-        // chown first: it may clear set-id bits that chmod then restores.
-        if (!owner) Posix.fchownat(dirFd, name, caller.uid(), caller.gid(), Posix.AT_SYMLINK_NOFOLLOW);
-        if (type != FileType.SYMLINK) Posix.fchmodat(dirFd, name, mode & 07777, Posix.AT_SYMLINK_NOFOLLOW);
-        return null;
-    }
 
     private static void setOwnerAndMode(int dirFd, String name, FileType type, int mode, Caller caller) {
         Posix.fchownat(dirFd, name, caller.uid(), caller.gid(), Posix.AT_SYMLINK_NOFOLLOW);
@@ -240,9 +256,20 @@ final class Union implements InodeFs {
                 existing.lookups++;
                 return new Created(new Entry(existing.nodeId, attrs.of(existing)), openLocked(existing, flags));
             }
-            Entry e = createAbsent(p, name, FileType.REGULAR, mode, caller,
-                    (fd, n, perm) -> Posix.close(Posix.openat(fd, n, Posix.O_CREAT | Posix.O_EXCL | Posix.O_WRONLY | Posix.O_NOFOLLOW, perm)));
-            return new Created(e, openLocked(nodes.node(e.nodeId()), flags & ~Posix.O_TRUNC));
+            // The descriptor that made the file becomes the handle's: no second open.
+            int[] made = {-1};
+            int access = flags & (Posix.O_ACCMODE | Posix.O_APPEND);
+            try {
+                Entry e = createAbsent(p, name, FileType.REGULAR, mode, caller, (fd, n, perm) ->
+                        made[0] = Posix.openat(fd, n, Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOFOLLOW | access, perm));
+                Node c = nodes.node(e.nodeId());
+                Handles.File h = new Handles.File(c, flags & ~Posix.O_TRUNC, made[0], FileData.onUpper(c));
+                made[0] = -1;
+                c.opens++;
+                return new Created(e, handles.add(h));
+            } finally {
+                Posix.closeQuietly(made[0]);
+            }
         });
     }
 
