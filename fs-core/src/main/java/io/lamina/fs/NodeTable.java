@@ -123,6 +123,11 @@ final class NodeTable {
         return c;
     }
 
+    /** Closes the upper directory descriptors every node still holds (the union is closing). */
+    void closeDescriptors() {
+        nodes.values().forEach(Upper::closeDir);
+    }
+
     /** Detaches {@code c} from the tree after its name went away. */
     void detach(Node c) {
         c.unlinked = true;

@@ -649,6 +649,7 @@ final class Union implements InodeFs {
                 Posix.closeQuietly(h.fd);
             }
             layers.forEach(Layer::close);
+            nodes.closeDescriptors();
             upper.close();
         });
     }
