@@ -1,15 +1,25 @@
 package io.lamina.cli;
 
 import io.lamina.fs.InodeFs;
+import io.lamina.fs.LowerLayer;
 import io.lamina.fs.UnionFs;
 import io.lamina.fs.UnionSpec;
 import io.lamina.fuse.FuseTransport;
 import io.lamina.fuse.MountOptions;
 import io.lamina.fuse.NativeFuseTransport;
 import io.lamina.sys.Posix;
+import io.lamina.store.Commit;
+import io.lamina.store.ImageImport;
+import io.lamina.store.ImageRecord;
+import io.lamina.store.Images;
+import io.lamina.store.LayerRecord;
+import io.lamina.store.ObjectStats;
+import io.lamina.store.Store;
 import io.lamina.sys.Stat;
+import io.lamina.testdata.Compression;
 import io.lamina.testdata.Examples;
 import io.lamina.testdata.ImageSpec;
+import io.lamina.testdata.OciImages;
 import io.lamina.testdata.OverlayDirs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,10 +37,13 @@ import java.util.stream.Stream;
 
 /**
  * {@code lamina demo}: the bundled example. Writes testdata's 3-layer demo stack, mounts it through
- * FUSE, shows a whiteout, an opaque directory and a copy-up as a user sees them, and cleans up.
+ * FUSE, shows a whiteout, an opaque directory and a copy-up as a user sees them; then imports the
+ * same image into a private content-addressed store, mounts it by its chain, commits a change as
+ * a new layer, and cleans up.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Mount a bundled 3-layer example, show whiteouts and copy-up, unmount.")
+        description = {"Mount a bundled 3-layer example, show whiteouts and copy-up; import it into a",
+                "private store, mount it from there, commit a change; clean up."})
 final class Demo implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the example's layers and upper (in the printed directory).")
     boolean keep;
@@ -60,6 +73,7 @@ final class Demo implements Callable<Integer> {
                 show(layers, upper, merged);
             }
             out.println("unmounted " + merged);
+            storeDemo(image, dir);
             return 0;
         } finally {
             if (keep) out.println("kept " + dir);
@@ -91,6 +105,37 @@ final class Demo implements Callable<Integer> {
         out.println("   merged has etc/hostname: " + Files.exists(merged.resolve("etc/hostname")));
         out.println("   upper etc/hostname: " + (wh.type() == Stat.S_IFCHR ? "character device " : "mode " + Integer.toOctalString(wh.mode()) + " ")
                 + Posix.major(wh.rdev()) + "/" + Posix.minor(wh.rdev()));
+    }
+
+    /** Steps 5 and 6: the same image through the content-addressed store (a private one, in {@code dir}). */
+    private void storeDemo(ImageSpec image, Path dir) throws IOException {
+        step("5. Imported into a content-addressed store, the image is served from its index and objects");
+        Path layout = dir.resolve("oci-layout");
+        OciImages.writeLayout(image, layout, Compression.GZIP);
+        Path upper = Files.createDirectories(dir.resolve("store-upper"));
+        Path work = Files.createDirectories(dir.resolve("store-work"));
+        Path merged = Files.createDirectories(dir.resolve("store-merged"));
+        try (Store store = Store.open(dir.resolve("store")); Images images = Images.open(store)) {
+            ImageRecord record = ImageImport.run(images, layout, image.reference(), ImageImport.Progress.NONE);
+            ObjectStats objects = store.objectStats();
+            out.println("   imported " + record.name() + " " + record.shortId() + ": " + record.diffIds().size()
+                    + " layers, " + objects.count() + " objects (" + objects.bytes() + " bytes, each content once)");
+            LowerLayer chain = store.openChain(record.diffIds());
+            try (InodeFs fs = UnionFs.open(UnionSpec.ofLayers(List.of(chain), upper, work));
+                 FuseTransport.Mounted mount = new NativeFuseTransport().mount(fs, merged, MountOptions.defaults())) {
+                out.println("   mounted by chain " + Store.chainId(record.diffIds()).substring(0, 19) + "… at " + merged);
+                out.println("   merged etc/:           " + list(merged.resolve("etc")));
+
+                step("6. Commit: the upper becomes a new layer, recorded as a new image");
+                Files.writeString(merged.resolve("etc/greeting"), "committed by the demo\n");
+                LayerRecord layer = Commit.commit(store, upper, merged, n -> { });
+                ImageRecord committed = Commit.recordImage(images, "lamina/demo:committed", record, List.of(layer),
+                        List.of("lamina demo: add etc/greeting"));
+                out.println("   new layer " + layer.diffId().substring(0, 19) + "…: " + layer.entries() + " entries");
+                out.println("   image " + committed.name() + " " + committed.shortId() + ": " + committed.diffIds().size() + " layers");
+            }
+            out.println("unmounted " + merged);
+        }
     }
 
     private void step(String title) {

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 /** The {@code lamina} command: parses arguments and hands them to the modules. */
 @Command(name = "lamina", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A copy-on-write union filesystem for container images.",
-        subcommands = {MountCommand.class, UmountCommand.class, MountHelperCommand.class, Demo.class,
+        subcommands = {MountCommand.class, UmountCommand.class, MountHelperCommand.class, SnapshotterCommand.class, Demo.class,
+                ImageCommand.class, GcCommand.class, UsageCommand.class, DiffCommand.class, CommitCommand.class,
+                RunCommand.class, PsCommand.class, RmCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Lamina {
     @Option(names = "--root", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
@@ -24,6 +26,8 @@ public final class Lamina {
     }
 
     public static void main(String[] args) {
+        // Chronicle logs through SLF4J, which otherwise warns on stderr that it has no logger to use.
+        if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "ERROR");
         System.exit(commandLine().execute(args));
     }
 

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
@@ -22,10 +23,14 @@ import java.util.concurrent.Callable;
                 "Without --foreground it returns once the mount answers, leaving a daemon that serves it."},
         footer = {"", "Examples:",
                 "  lamina mount -o lowerdir=/l1:/l2,upperdir=/u,workdir=/w /mnt",
-                "  lamina mount --lower /l1 --lower /l2 --upper tmpfs:size=512m --volatile /mnt"})
+                "  lamina mount --lower /l1 --lower /l2 --upper tmpfs:size=512m --volatile /mnt",
+                "  lamina mount --image busybox:latest --upper tmpfs:size=64m /mnt"})
 final class MountCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @ParentCommand
+    Lamina lamina;
 
     @Option(names = "-o", paramLabel = "OPTIONS", description = {"Overlay-style options: lowerdir=L1:L2:...,upperdir=U,workdir=W[,volatile][,ro];",
             "generic mount options (rw, dev, suid, exec, lazytime, fsname=...) are accepted."})
@@ -33,6 +38,9 @@ final class MountCommand implements Callable<Integer> {
 
     @Option(names = "--lower", paramLabel = "DIR", description = "A lower layer; repeat, top layer first.")
     List<Path> lowers = new ArrayList<>();
+
+    @Option(names = "--image", paramLabel = "NAME", description = "The lowers are this image of the store (--root), served from its index and objects.")
+    String image;
 
     @Option(names = "--upper", paramLabel = "DIR|tmpfs:size=SIZE", description = "The writable layer: a directory, or a private tmpfs of SIZE (e.g. 512m).")
     String upper;
@@ -74,6 +82,7 @@ final class MountCommand implements Callable<Integer> {
         MountRequest.Builder b = MountRequest.builder();
         for (String o : options) b.options(o);
         lowers.forEach(b::lower);
+        if (image != null) b.image(image, lamina.root());
         if (upper != null) b.upper(upper);
         if (work != null) b.work(work);
         return b.volatileUpper(volatileUpper).readOnly(readOnly).fsName(fsName).transport(transport)

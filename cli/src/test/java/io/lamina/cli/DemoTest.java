@@ -32,8 +32,9 @@ class DemoTest {
         String out = buf.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(out).isZero();
         assertThat(out).contains("merged has etc/motd:   false", "merged  usr/share/doc/lamina: [README]",
-                "upper after:   [home/user/notes.txt]", "upper etc/hostname: character device 0/0", "unmounted ");
-        String dir = out.lines().filter(l -> l.startsWith("unmounted ")).findFirst().orElseThrow().substring(10);
+                "upper after:   [home/user/notes.txt]", "upper etc/hostname: character device 0/0", "unmounted ",
+                "imported lamina/demo:latest", "image lamina/demo:committed");
+        String dir = out.lines().filter(l -> l.startsWith("unmounted ")).reduce((a, b) -> b).orElseThrow().substring(10);
         assertThat(Path.of(dir).getParent()).doesNotExist();
         assertThat(Files.readString(Path.of("/proc/self/mounts"))).doesNotContain(dir);
     }

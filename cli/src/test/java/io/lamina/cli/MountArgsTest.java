@@ -59,10 +59,11 @@ class MountArgsTest {
     void theDaemonsArgumentsGiveTheSameRequestBack() {
         for (MountRequest r : List.of(
                 parse("mount", "-o", "lowerdir=/l1:/l2,upperdir=/u,workdir=/w,ro,fsname=x", "--transport", "jnr", "/m"),
-                parse("mount", "--lower", "/l", "--upper", "tmpfs:size=3g", "--volatile", "/m m"))) {
+                parse("mount", "--lower", "/l", "--upper", "tmpfs:size=3g", "--volatile", "/m m"),
+                parse("--root", "/store", "mount", "--image", "lamina/demo:latest", "--upper", "/u", "/m"))) {
             MountRequest again = parse(r.foregroundArgs().toArray(String[]::new));
             assertThat(again).isEqualTo(new MountRequest(r.lowers(), r.upper(), r.work(), false, r.tmpfsBytes(),
-                    r.volatileUpper(), r.readOnly(), r.fsName(), r.transport(), r.mountpoint()));
+                    r.volatileUpper(), r.readOnly(), r.fsName(), r.transport(), r.mountpoint(), r.image(), r.storeRoot()));
             assertThat(r.foregroundArgs()).contains("--foreground");
         }
     }
@@ -84,7 +85,7 @@ class MountArgsTest {
     @Test
     void missingLayersAreUsageErrors() {
         assertThat(Cli.run("mount", "/m").errLines())
-                .containsExactly("lamina mount: no lower layer: give -o lowerdir=DIR[:DIR...] or --lower DIR");
+                .containsExactly("lamina mount: no lower layer: give --image NAME, -o lowerdir=DIR[:DIR...] or --lower DIR");
         assertThat(Cli.run("mount", "--lower", "/l", "/m").errLines())
                 .containsExactly("lamina mount: no upper layer: give -o upperdir=DIR,workdir=DIR or --upper DIR|tmpfs:size=SIZE");
         Cli.Result noMp = Cli.run("mount", "--lower", "/l");

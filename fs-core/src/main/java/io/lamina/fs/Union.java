@@ -31,8 +31,10 @@ final class Union implements InodeFs {
     private final NodeAttributes attrs;
     private final FileData data;
     private final Rename renames;
+    private final Changes changes;
 
-    Union(List<Layer> layers, Upper upper, CopyUp.Faults faults) {
+    Union(List<Layer> layers, Upper upper, CopyUp.Faults faults, Changes changes) {
+        this.changes = changes;
         this.layers = layers;
         this.upper = upper;
         this.resolver = new Resolver(layers);
@@ -177,6 +179,7 @@ final class Union implements InodeFs {
         }
         if (st == null) st = Posix.fstatat(dirFd, name, Posix.AT_SYMLINK_NOFOLLOW);
         Node c = nodes.newChild(p, name, type, st);
+        changes.created(c);
         return new Entry(c.nodeId, attrs.of(c, st));
     }
 
@@ -266,6 +269,8 @@ final class Union implements InodeFs {
                 Handles.File h = new Handles.File(c, flags & ~Posix.O_TRUNC, made[0], FileData.onUpper(c));
                 made[0] = -1;
                 c.opens++;
+                // As openLocked reports a handle opened for writing.
+                if ((flags & Posix.O_ACCMODE) != Posix.O_RDONLY) changes.data(c);
                 return new Created(e, handles.add(h));
             } finally {
                 Posix.closeQuietly(made[0]);
@@ -299,6 +304,8 @@ final class Union implements InodeFs {
                 Posix.linkat(srcDir, src.name, dstDir, newName, 0);
             }
             Node c = nodes.linkChild(src, np, newName);
+            changes.created(c);
+            changes.metadata(src);
             return new Entry(c.nodeId, attrs.of(c));
         });
     }
@@ -344,6 +351,7 @@ final class Union implements InodeFs {
             WhiteoutFormat.makeWhiteout(dirFd, c.name);
         }
         nodes.detach(c);
+        changes.deleted(p, c.name, c.type);
     }
 
     // ---- rename --------------------------------------------------------------------------------
@@ -351,7 +359,22 @@ final class Union implements InodeFs {
     @Override
     public void rename(long parent, String name, long newParent, String newName, int flags) {
         locked(() -> {
-            renames.rename(nodes.dir(parent), name, nodes.dir(newParent), newName, flags);
+            Node p = nodes.dir(parent);
+            Node np = nodes.dir(newParent);
+            if (!changes.enabled()) {
+                renames.rename(p, name, np, newName, flags);
+                return;
+            }
+            Node src = nodes.existing(p, name);
+            Node dst = (flags & RENAME_EXCHANGE) != 0 ? nodes.child(np, newName) : null;
+            renames.rename(p, name, np, newName, flags);
+            if (src.parent == p && src.name.equals(name)) return;
+            changes.deleted(p, name, src.type);
+            changes.created(src);
+            if (dst != null) {
+                changes.deleted(np, newName, dst.type);
+                changes.created(dst);
+            }
         });
     }
 
@@ -395,7 +418,9 @@ final class Union implements InodeFs {
                     long[] m = timespec(ch.mtimeNs());
                     Posix.utimensat(dirFd, name, a[0], a[1], m[0], m[1], Posix.AT_SYMLINK_NOFOLLOW);
                 }
+                if (ch.size() == null) changes.metadata(n);
             }
+            if (ch.size() != null) changes.data(n);
             return attrs.of(n);
         });
     }
@@ -443,6 +468,7 @@ final class Union implements InodeFs {
         int realFlags = flags & (Posix.O_ACCMODE | Posix.O_APPEND | Posix.O_TRUNC);
         Handles.File h = new Handles.File(n, flags, data.open(n, realFlags), FileData.onUpper(n));
         n.opens++;
+        if (write) changes.data(n);
         return handles.add(h);
     }
 
@@ -463,7 +489,9 @@ final class Union implements InodeFs {
 
     @Override
     public void flush(long fh) {
-        handles.file(fh);
+        Handles.File h = handles.file(fh);
+        // Writes may have bypassed the engine (passthrough): every close(2) reports the file.
+        if (h.writable && changes.enabled()) locked(() -> changes.data(h.node));
     }
 
     @Override
@@ -475,6 +503,7 @@ final class Union implements InodeFs {
                 h.retired.forEach(Posix::closeQuietly);
             }
             h.node.opens--;
+            if (h.writable) changes.data(h.node);
             nodes.release(h.node);
         });
     }
@@ -601,6 +630,7 @@ final class Union implements InodeFs {
             try (EntryRef e = attrs.metadataEntry(n)) {
                 Posix.lsetxattr(e.path(), name, value, flags);
             }
+            changes.metadata(n);
         });
     }
 
@@ -616,6 +646,7 @@ final class Union implements InodeFs {
             try (EntryRef e = attrs.metadataEntry(n)) {
                 Posix.lremovexattr(e.path(), name);
             }
+            changes.metadata(n);
         });
     }
 

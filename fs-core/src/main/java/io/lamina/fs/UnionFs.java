@@ -27,7 +27,7 @@ public final class UnionFs {
             for (Path dir : spec.lowers()) sources.add(DirLayer.open(dir));
             for (LowerLayer source : sources) layers.add(Layer.of(layers.size(), source));
             Upper upper = Upper.open(spec);
-            return new Union(List.copyOf(layers), upper, faults);
+            return new Union(List.copyOf(layers), upper, faults, Changes.of(spec, upper));
         } catch (RuntimeException e) {
             sources.forEach(Layer::closeQuietly);
             throw e;

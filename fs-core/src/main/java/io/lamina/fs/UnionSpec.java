@@ -7,7 +7,8 @@ import java.util.List;
  * What to stack: the lower layers, top first (as overlayfs's lowerdir= lists them), and the upper:
  * a directory plus a work directory on the same filesystem, or a private tmpfs of
  * {@code tmpfsBytes} that lamina mounts and removes on close. {@code volatileUpper} means the
- * upper is never fsynced (ephemeral containers).
+ * upper is never fsynced (ephemeral containers). {@code changes}, when not null, is told of every
+ * change of the upper (see {@link ChangeSink}).
  *
  * <p>The lowers are given either as directories ({@code lowers}, opened by {@link UnionFs#open}
  * as {@link LowerLayer#ofDirectory}) or as {@link LowerLayer}s ({@code layers}), never both. The
@@ -15,7 +16,7 @@ import java.util.List;
  * {@link UnionFs#open} fails; a spec with LowerLayers is therefore opened once.
  */
 public record UnionSpec(List<Path> lowers, List<LowerLayer> layers, Path upper, Path work, long tmpfsBytes,
-                        boolean volatileUpper) {
+                        boolean volatileUpper, ChangeSink changes) {
 
     public UnionSpec {
         lowers = List.copyOf(lowers);
@@ -28,9 +29,15 @@ public record UnionSpec(List<Path> lowers, List<LowerLayer> layers, Path upper, 
         if (upper == null && tmpfsBytes <= 0) throw new IllegalArgumentException("an upper directory or a tmpfs size is needed");
     }
 
+    /** Without a change sink. */
+    public UnionSpec(List<Path> lowers, List<LowerLayer> layers, Path upper, Path work, long tmpfsBytes,
+                     boolean volatileUpper) {
+        this(lowers, layers, upper, work, tmpfsBytes, volatileUpper, null);
+    }
+
     /** Lower directories (top first) under the given upper. */
     public UnionSpec(List<Path> lowers, Path upper, Path work, long tmpfsBytes, boolean volatileUpper) {
-        this(lowers, List.of(), upper, work, tmpfsBytes, volatileUpper);
+        this(lowers, List.of(), upper, work, tmpfsBytes, volatileUpper, null);
     }
 
     /** Lower directories (top first) under an upper directory and its work directory. */
@@ -54,7 +61,12 @@ public record UnionSpec(List<Path> lowers, List<LowerLayer> layers, Path upper, 
     }
 
     public UnionSpec asVolatile() {
-        return new UnionSpec(lowers, layers, upper, work, tmpfsBytes, true);
+        return new UnionSpec(lowers, layers, upper, work, tmpfsBytes, true, changes);
+    }
+
+    /** The same stack, telling {@code sink} of every change of the upper (null: nobody). */
+    public UnionSpec withChanges(ChangeSink sink) {
+        return new UnionSpec(lowers, layers, upper, work, tmpfsBytes, volatileUpper, sink);
     }
 
     public boolean usesTmpfs() {

@@ -14,23 +14,37 @@ import java.util.Optional;
 
 /**
  * The record of the daemon that serves one mount point: {@code <runDir>/mounts/<name>.pid} holds
- * "pid start-millis" (the start time tells a live daemon from a reused pid), and
- * {@code <name>.log} what the daemon printed. {@code <name>} is the mount point with '/' and
- * '%' percent-encoded (a SHA-256 for very long paths).
+ * "pid start-millis" (the start time tells a live daemon from a reused pid), {@code <name>.log}
+ * what the daemon printed, {@code <name>.mount} what is mounted (see {@link MountedLayers}), and
+ * {@code <runDir>/journals/<name>.journal} the mount's change journal (kept after the daemon
+ * exits, so that the next mount of the same upper at the same place starts from it). {@code <name>} is the mount
+ * point with '/' and '%' percent-encoded (a SHA-256 for very long paths).
  */
 final class DaemonRecord {
     private final Path pidFile;
     private final Path logFile;
+    private final Path base;
 
-    private DaemonRecord(Path pidFile, Path logFile) {
-        this.pidFile = pidFile;
-        this.logFile = logFile;
+    private DaemonRecord(Path base) {
+        this.base = base;
+        this.pidFile = base.resolveSibling(base.getFileName() + ".pid");
+        this.logFile = base.resolveSibling(base.getFileName() + ".log");
     }
 
     static DaemonRecord of(Host host, Path mountpoint) {
         String name = mountpoint.toString().replace("%", "%25").replace("/", "%2F");
         if (name.length() > 200) name = sha256(name);
-        return new DaemonRecord(host.mountsDir().resolve(name + ".pid"), host.mountsDir().resolve(name + ".log"));
+        return new DaemonRecord(host.mountsDir().resolve(name));
+    }
+
+    /** The mount's change journal (a Chronicle Map file in {@code <runDir>/journals}). */
+    Path journalFile() {
+        return base.getParent().resolveSibling("journals").resolve(base.getFileName() + ".journal");
+    }
+
+    /** What is mounted (lowers, upper), for commands that work on the mount's layers. */
+    Path layersFile() {
+        return base.resolveSibling(base.getFileName() + ".mount");
     }
 
     Path pidFile() {
@@ -77,6 +91,7 @@ final class DaemonRecord {
             if (s.startsWith(process.pid() + " ")) {
                 Files.deleteIfExists(pidFile);
                 Files.deleteIfExists(logFile);
+                Files.deleteIfExists(layersFile());
             }
         } catch (IOException ignored) {
             // already gone
@@ -89,6 +104,7 @@ final class DaemonRecord {
         try {
             Files.deleteIfExists(pidFile);
             Files.deleteIfExists(logFile);
+            Files.deleteIfExists(layersFile());
         } catch (IOException ignored) {
             // nothing to clean
         }

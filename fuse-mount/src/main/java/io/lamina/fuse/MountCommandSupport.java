@@ -5,6 +5,8 @@ import io.lamina.fs.FsException;
 import io.lamina.fs.InodeFs;
 import io.lamina.fs.UnionFs;
 import io.lamina.fs.UnionSpec;
+import io.lamina.store.journal.Journal;
+import io.lamina.store.journal.LowerImage;
 
 import java.io.File;
 import java.io.IOException;
@@ -33,7 +35,11 @@ import java.util.function.Function;
  *     mount point is listed in the mount table, or prints the daemon's last line if it exits.</li>
  * <li>{@link #umount}: unmounts (lazily if asked) and waits for the daemon to exit; also clears
  *     the mount of a daemon that died (ENOTCONN).</li>
+ * <li>{@link #mounted}: what a running mount stacks and where its change journal is.</li>
  * </ul>
+ *
+ * <p>Every writable mount keeps a change journal ({@link Journal}) beside its daemon record; it is
+ * closed (and marked clean) after the engine, when the mount goes away.
  */
 public final class MountCommandSupport {
     private static final long DAEMON_START_MS = 120_000;
@@ -82,51 +88,69 @@ public final class MountCommandSupport {
         prepareWork(r);
         MountChecks.check(r, host);
         FuseTransport transport = Transports.byName(r.transport());
-        InodeFs fs = openEngine(r);
-        FuseTransport.Mounted mounted;
-        try {
-            mounted = transport.mount(fs, r.mountpoint(), r.mountOptions());
-        } catch (RuntimeException e) {
-            fs.close();
-            throw MountException.failed("cannot mount " + r.mountpoint() + ": " + describe(e));
-        }
-        Session session = new Session(mounted, fs, DaemonRecord.of(host, r.mountpoint()));
+        DaemonRecord record = DaemonRecord.of(host, r.mountpoint());
+        Session session = new Session(record);
         Thread hook = new Thread(session::close, "lamina unmount at exit");
-        Runtime.getRuntime().addShutdownHook(hook);
         try {
+            if (r.mountsImage()) session.image = StoredImage.open(r.storeRoot(), r.image(), r.mountpoint());
+            if (!r.readOnly()) session.journal = openJournal(r, record, session.image);
+            session.fs = openEngine(r, session.journal, session.image);
+            try {
+                session.mounted = transport.mount(session.fs, r.mountpoint(), r.mountOptions());
+            } catch (RuntimeException e) {
+                throw MountException.failed("cannot mount " + r.mountpoint() + ": " + describe(e));
+            }
+            Runtime.getRuntime().addShutdownHook(hook);
+            new MountedLayers(r.lowers(), r.upper(), r.mountpoint(),
+                    session.journal == null ? null : record.journalFile(),
+                    session.image == null ? null : session.image.name())
+                    .write(record.layersFile());
             session.record.write(ProcessHandle.current());
-            mounted.awaitUnmount();
+            session.mounted.awaitUnmount();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             session.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or has run
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                // the hook is running or has run, or was never added
             }
         }
         return 0;
     }
 
-    private InodeFs openEngine(MountRequest r) {
+    private InodeFs openEngine(MountRequest r, Journal journal, StoredImage image) {
         try {
-            return engine.apply(r.spec());
+            return engine.apply((image == null ? r.spec() : r.spec(image.layers())).withChanges(journal));
         } catch (FsException e) {
             throw MountException.failed("cannot open the layers: " + e.getMessage());
         }
     }
 
-    /** One mount being served; closing unmounts, closes the engine and drops the record, once. */
+    /** The journal of the mount (its saved state, or one rebuilt by a walk of the upper). */
+    private static Journal openJournal(MountRequest r, DaemonRecord record, StoredImage image) {
+        try {
+            return Journal.open(record.journalFile(), r.upper(),
+                    image == null ? LowerImage.ofDirs(r.lowers()) : image.journalView());
+        } catch (RuntimeException e) {
+            throw MountException.failed("cannot open the change journal " + record.journalFile() + ": " + describe(e));
+        }
+    }
+
+    /**
+     * One mount being served, filled in as its parts open; closing unmounts, then closes the
+     * engine, the journal and the stored image, and drops the record, once, whatever was reached.
+     */
     private static final class Session {
-        final FuseTransport.Mounted mounted;
-        final InodeFs fs;
         final DaemonRecord record;
+        StoredImage image;
+        Journal journal;
+        InodeFs fs;
+        FuseTransport.Mounted mounted;
         private boolean closed;
 
-        Session(FuseTransport.Mounted mounted, InodeFs fs, DaemonRecord record) {
-            this.mounted = mounted;
-            this.fs = fs;
+        Session(DaemonRecord record) {
             this.record = record;
         }
 
@@ -134,12 +158,20 @@ public final class MountCommandSupport {
             if (closed) return;
             closed = true;
             try {
-                mounted.close();
+                if (mounted != null) mounted.close();
             } finally {
                 try {
-                    fs.close();
+                    if (fs != null) fs.close();
                 } finally {
-                    record.removeIfOf(ProcessHandle.current());
+                    try {
+                        if (journal != null) journal.close();
+                    } finally {
+                        try {
+                            if (image != null) image.close();
+                        } finally {
+                            record.removeIfOf(ProcessHandle.current());
+                        }
+                    }
                 }
             }
         }
@@ -162,6 +194,7 @@ public final class MountCommandSupport {
     private int startDaemonOrThrow(MountRequest r, List<String> launcher) {
         prepareWork(r);
         MountChecks.check(r, host);
+        if (r.mountsImage()) StoredImage.check(r.storeRoot(), r.image());
         Transports.byName(r.transport());
         DaemonRecord record = DaemonRecord.of(host, r.mountpoint());
         List<String> cmd = new ArrayList<>();
@@ -243,6 +276,29 @@ public final class MountCommandSupport {
         }
         record.removeStale();
         return 0;
+    }
+
+    // ---- running mounts
+
+    /**
+     * What the running lamina mount at {@code mountpoint} stacks, and its journal.
+     *
+     * @throws MountException when nothing is mounted there, it is not a lamina mount, or its
+     *                        daemon left no record (a mount made by another lamina)
+     */
+    public MountedLayers mounted(Path mountpoint) {
+        Path mp = MountChecks.realOrSelf(mountpoint.toAbsolutePath().normalize());
+        Optional<MountTable.Mount> mount = MountTable.at(host.mountInfo(), mp);
+        if (mount.isEmpty()) throw MountException.failed(mp + " is not mounted");
+        if (!mount.get().fsType().equals("fuse.lamina")) {
+            throw MountException.failed(mp + " is not a lamina mount (it is " + mount.get().fsType() + ")");
+        }
+        DaemonRecord record = DaemonRecord.of(host, mp);
+        try {
+            return MountedLayers.read(record.layersFile());
+        } catch (IOException e) {
+            throw MountException.failed("no record of the mount at " + mp + " (" + record.layersFile() + " cannot be read)");
+        }
     }
 
     // ---- helpers

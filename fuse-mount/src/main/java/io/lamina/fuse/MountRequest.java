@@ -1,5 +1,6 @@
 package io.lamina.fuse;
 
+import io.lamina.fs.LowerLayer;
 import io.lamina.fs.UnionSpec;
 
 import java.nio.file.Path;
@@ -13,11 +14,12 @@ import java.util.Set;
  * lamina chose the work directory itself and may create it) or, when {@code upper} is null, a
  * private tmpfs of {@code tmpfsBytes}. Built with {@link #builder()}, which accepts both the
  * overlay-style {@code -o lowerdir=…,upperdir=…,workdir=…} options (top layer first, as
- * fuse-overlayfs and mount(8) pass them) and the explicit {@code --lower/--upper} form.
+ * fuse-overlayfs and mount(8) pass them) and the explicit {@code --lower/--upper} form. Instead of
+ * lower directories, the lowers can be the image {@code image} of the store under {@code storeRoot}.
  */
 public record MountRequest(List<Path> lowers, Path upper, Path work, boolean workDefaulted, long tmpfsBytes,
                            boolean volatileUpper, boolean readOnly, String fsName, String transport,
-                           Path mountpoint) {
+                           Path mountpoint, String image, Path storeRoot) {
 
     public MountRequest {
         lowers = List.copyOf(lowers);
@@ -31,9 +33,21 @@ public record MountRequest(List<Path> lowers, Path upper, Path work, boolean wor
         return upper == null;
     }
 
-    /** What the engine needs to know. */
+    /** Whether the lowers are a stored image rather than directories. */
+    public boolean mountsImage() {
+        return image != null;
+    }
+
+    /** What the engine needs to know, for lower directories. */
     public UnionSpec spec() {
         return new UnionSpec(lowers, upper, work, tmpfsBytes, volatileUpper);
+    }
+
+    /** What the engine needs to know, for lowers opened elsewhere (a stored image's chain). */
+    UnionSpec spec(List<LowerLayer> layersTopFirst) {
+        UnionSpec s = usesTmpfs() ? UnionSpec.ofLayersTmpfs(layersTopFirst, tmpfsBytes)
+                : UnionSpec.ofLayers(layersTopFirst, upper, work);
+        return volatileUpper ? s.asVolatile() : s;
     }
 
     /** What the transport needs to know. */
@@ -50,6 +64,7 @@ public record MountRequest(List<Path> lowers, Path upper, Path work, boolean wor
     public List<String> foregroundArgs() {
         List<String> a = new ArrayList<>(List.of("mount", "--foreground", "--transport", transport, "--fsname", fsName));
         if (readOnly) a.add("--read-only");
+        if (mountsImage()) a.addAll(List.of("--root", storeRoot.toString(), "--image", image));
         if (volatileUpper) a.add("--volatile");
         for (Path l : lowers) {
             a.add("--lower");
@@ -85,6 +100,8 @@ public record MountRequest(List<Path> lowers, Path upper, Path work, boolean wor
         private boolean volatileUpper, readOnly;
         private String fsName = "lamina", transport;
         private Path mountpoint;
+        private String image;
+        private Path storeRoot;
 
         private Builder() {
         }
@@ -162,6 +179,13 @@ public record MountRequest(List<Path> lowers, Path upper, Path work, boolean wor
             return this;
         }
 
+        /** The lowers are the image {@code name} of the store under {@code root}. */
+        public Builder image(String name, Path root) {
+            image = name;
+            storeRoot = root == null ? null : path(root.toString());
+            return this;
+        }
+
         public Builder mountpoint(Path mp) {
             mountpoint = path(mp.toString());
             return this;
@@ -173,7 +197,10 @@ public record MountRequest(List<Path> lowers, Path upper, Path work, boolean wor
                 throw MountException.usage("lower layers given twice: use either -o lowerdir= or --lower");
             }
             List<Path> lowers = optionLowers.isEmpty() ? flagLowers : optionLowers;
-            if (lowers.isEmpty()) throw MountException.usage("no lower layer: give -o lowerdir=DIR[:DIR...] or --lower DIR");
+            if (image != null && !lowers.isEmpty()) throw MountException.usage("lower layers given twice: use either --image or lower directories");
+            if (image == null && lowers.isEmpty()) {
+                throw MountException.usage("no lower layer: give --image NAME, -o lowerdir=DIR[:DIR...] or --lower DIR");
+            }
             if (upper == null && tmpfsBytes == 0) {
                 throw MountException.usage("no upper layer: give -o upperdir=DIR,workdir=DIR or --upper DIR|tmpfs:size=SIZE");
             }
@@ -187,7 +214,7 @@ public record MountRequest(List<Path> lowers, Path upper, Path work, boolean wor
             }
             String t = transport != null ? transport : Transports.defaultName();
             return new MountRequest(lowers, upper, w, defaulted, upper == null ? tmpfsBytes : 0, volatileUpper,
-                    readOnly, fsName, t, mountpoint);
+                    readOnly, fsName, t, mountpoint, image, storeRoot);
         }
 
         private static String need(String key, String value) {
