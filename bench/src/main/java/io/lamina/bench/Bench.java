@@ -37,6 +37,10 @@ public final class Bench implements Callable<Integer> {
             + "overlayfs, fuse-overlayfs, lamina-native, lamina-jnr (default: all). Ratios need overlayfs.")
     String targets;
 
+    @Option(names = "--workloads", paramLabel = "LIST", description = "Only these workloads, comma-separated, by the "
+            + "names of the report's table (default: all; for profiling one workload).")
+    String workloads;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Also write the markdown report here, its chart "
             + "links pointing into --out (the published run: --out bench/results --report bench/RESULTS.md).")
     Path report;
@@ -82,9 +86,22 @@ public final class Bench implements Callable<Integer> {
             System.err.println("lamina bench: " + e.getMessage());
             return 2;
         }
-        String command = "lamina bench" + (quick ? " --quick" : "") + " --out " + out + (rounds != null ? " --rounds " + rounds : "") + (targets != null ? " --targets " + targets : "") + (report != null ? " --report " + report : "");
+        java.util.List<Workload> wl;
+        try {
+            wl = Workloads.named(workloads);
+            if (workloads != null) {
+                // A chosen subset is for profiling: the memory part is left out.
+                p = new Profile(p.name(), p.rounds(), p.baseFiles(), p.wideEntries(), p.chmodFiles(), p.deleteFiles(),
+                        p.renameFiles(), p.srcFiles(), p.untarFiles(), p.createFiles(), p.seqBytes(), p.appendBytes(),
+                        p.negativeLookups(), p.readdirRepeats(), p.randomReadBytes(), p.randomReadSeconds(), java.util.List.of());
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("lamina bench: " + e.getMessage());
+            return 2;
+        }
+        String command = "lamina bench" + (quick ? " --quick" : "") + " --out " + out + (rounds != null ? " --rounds " + rounds : "") + (targets != null ? " --targets " + targets : "") + (workloads != null ? " --workloads " + workloads : "") + (report != null ? " --report " + report : "");
         return run(p, work.toAbsolutePath(), out.toAbsolutePath(), report == null ? null : report.toAbsolutePath(), chosen,
-                command, new Progress(System.err, System.console() != null));
+                wl, command, new Progress(System.err, System.console() != null));
     }
 
     /**
@@ -93,9 +110,15 @@ public final class Bench implements Callable<Integer> {
      */
     static int run(Profile p, Path work, Path out, Path report, java.util.List<Target> targets, String command, Progress progress)
             throws Exception {
+        return run(p, work, out, report, targets, Workloads.all(), command, progress);
+    }
+
+    /** As {@link #run(Profile, Path, Path, Path, java.util.List, String, Progress)}, running only {@code workloads}. */
+    static int run(Profile p, Path work, Path out, Path report, java.util.List<Target> targets, java.util.List<Workload> workloads,
+                   String command, Progress progress) throws Exception {
         Files.createDirectories(work);
         try {
-            Harness.Results r = new Harness(p, work, targets, progress).run();
+            Harness.Results r = new Harness(p, work, targets, workloads, progress).run();
             progress.show("writing results to " + out);
             Path md = Report.write(r, out, report, command);
             long failures = r.samples().stream().filter(s -> !s.ok()).count()

@@ -18,13 +18,20 @@ final class Harness {
     private final Profile profile;
     private final Path work;
     private final List<Target> targets;
+    private final List<Workload> workloads;
     private final Progress progress;
 
-    /** A harness over {@code targets}, in the order each round mounts them. */
+    /** A harness over {@code targets}, in the order each round mounts them, running every workload. */
     Harness(Profile profile, Path work, List<Target> targets, Progress progress) {
+        this(profile, work, targets, Workloads.all(), progress);
+    }
+
+    /** A harness over {@code targets} running only {@code workloads} (in their table order). */
+    Harness(Profile profile, Path work, List<Target> targets, List<Workload> workloads, Progress progress) {
         this.profile = profile;
         this.work = work;
         this.targets = List.copyOf(targets);
+        this.workloads = List.copyOf(workloads);
         this.progress = progress;
     }
 
@@ -46,7 +53,6 @@ final class Harness {
             else skipped.put(t.name(), why);
         }
         List<Sample> samples = new ArrayList<>();
-        List<Workload> workloads = Workloads.all();
         Path runs = work.resolve("mounts");
         warmUp(stack, active, skipped, runs);
         for (int round = 1; round <= profile.rounds(); round++) {
@@ -63,7 +69,9 @@ final class Harness {
                     int i = 0;
                     for (Workload w : workloads) {
                         progress.show(where + " · " + w.name() + " (" + ++i + "/" + workloads.size() + ")");
+                        java.util.Map<String, Long> before = m.requests();
                         samples.add(measure(round, t.name(), w, m.root(), stack));
+                        if (Boolean.getBoolean("lamina.bench.requests")) printRequests(t.name(), w.name(), before, m.requests());
                     }
                 } catch (Exception e) {
                     if (round == 1 && samples.stream().noneMatch(s -> s.target().equals(t.name()))) {
@@ -111,6 +119,17 @@ final class Harness {
                 Cleanup.deleteTree(dir);
             }
         }
+    }
+
+    /** With -Dlamina.bench.requests=true: the FUSE requests one workload caused, by opcode (for profiling). */
+    private static void printRequests(String target, String workload, Map<String, Long> before, Map<String, Long> after) {
+        if (after.isEmpty()) return;
+        StringBuilder b = new StringBuilder("requests " + target + " " + workload + ":");
+        after.forEach((op, n) -> {
+            long d = n - before.getOrDefault(op, 0L);
+            if (d != 0) b.append(' ').append(op).append('=').append(d);
+        });
+        System.err.println(b);
     }
 
     private static Sample measure(int round, String target, Workload w, Path root, Stack stack) {

@@ -19,9 +19,17 @@ final class Mount implements AutoCloseable {
     private final double mountSeconds;
     private final long pid;
     private final Closer closer;
+    private final java.util.function.Supplier<java.util.Map<String, Long>> requests;
     private boolean closed;
 
     Mount(String target, Path root, double mountSeconds, long pid, Closer closer) {
+        this(target, root, mountSeconds, pid, closer, java.util.Map::of);
+    }
+
+    /** {@code requests}: the FUSE requests this mount has answered so far, by opcode (lamina-native). */
+    Mount(String target, Path root, double mountSeconds, long pid, Closer closer,
+          java.util.function.Supplier<java.util.Map<String, Long>> requests) {
+        this.requests = requests;
         this.target = target;
         this.root = root;
         this.mountSeconds = mountSeconds;
@@ -42,6 +50,11 @@ final class Mount implements AutoCloseable {
     /** The serving process, or -1 when the kernel or this JVM serves the mount. */
     long pid() {
         return pid;
+    }
+
+    /** FUSE requests answered so far by opcode; empty where the target does not count them. */
+    java.util.Map<String, Long> requests() {
+        return requests.get();
     }
 
     @Override

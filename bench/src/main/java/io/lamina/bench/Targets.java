@@ -188,13 +188,15 @@ final class Targets {
                 fs.close();
                 throw new IOException("lamina " + transport + " mount failed: " + e.getMessage(), e);
             }
+            java.util.function.Supplier<java.util.Map<String, Long>> requests =
+                    m instanceof io.lamina.fuse.NativeFuseTransport.NativeMount n ? () -> n.counters().snapshot() : java.util.Map::of;
             return new Mount(name(), mnt, answered(mnt, t0), -1, () -> {
                 try {
                     m.close();
                 } finally {
                     fs.close();
                 }
-            });
+            }, requests);
         }
     }
 }

@@ -29,6 +29,22 @@ final class Workloads {
                 new Delete(), new RenameDir(), new Untar());
     }
 
+    /**
+     * The workloads named in {@code list} (comma-separated), in table order; all when null.
+     * IllegalArgumentException naming an unknown one.
+     */
+    static List<Workload> named(String list) {
+        if (list == null) return all();
+        Set<String> want = new java.util.LinkedHashSet<>(List.of(list.split(",")));
+        want.remove(MOUNT);
+        List<Workload> out = new ArrayList<>();
+        for (Workload w : all()) {
+            if (want.remove(w.name())) out.add(w);
+        }
+        if (!want.isEmpty()) throw new IllegalArgumentException("unknown workload(s) " + want + "; known: " + names());
+        return out;
+    }
+
     /** The workload names in table order, mount latency last. */
     static List<String> names() {
         List<String> n = new ArrayList<>(all().stream().map(Workload::name).toList());

@@ -44,23 +44,6 @@ final class Beneath {
         }
     }
 
-    /** lstat of {@code rel}, or null when it (or a directory on the way) does not exist. */
-    static Stat statOrNull(int root, String rel) {
-        if (rel.isEmpty()) return Posix.fstat(root);
-        int dir;
-        try {
-            dir = openDir(root, RelPath.parent(rel));
-        } catch (FsException e) {
-            if (e.errno() == Errno.ENOENT || e.errno() == Errno.ENOTDIR) return null;
-            throw e;
-        }
-        try {
-            return Posix.fstatatOrNull(dir, RelPath.name(rel), Posix.AT_SYMLINK_NOFOLLOW);
-        } finally {
-            Posix.close(dir);
-        }
-    }
-
     /** A path for the l*xattr calls naming {@code name} inside an open directory without following it. */
     static String procPath(int dirFd, String name) {
         return "/proc/self/fd/" + dirFd + "/" + (name.isEmpty() ? "." : name);

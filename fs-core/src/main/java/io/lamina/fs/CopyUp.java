@@ -51,21 +51,17 @@ final class CopyUp {
             return;
         }
         ensureUpper(node.parent, false);
-        int parentFd = Beneath.openDir(upper.rootFd, node.parent.upperPath());
-        try {
-            // Copy-up is not a change of the parent directory: keep its times (as the kernel does).
-            Stat parent = Posix.fstat(parentFd);
-            String key = indexKey(node);
-            if (key != null) {
-                linkFromIndex(node, key, parentFd, withData);
-            } else {
-                copyEntry(node, parentFd, withData);
-            }
-            Posix.utimensat(parentFd, ".", parent.atimeSec(), parent.atimeNsec(), parent.mtimeSec(),
-                    parent.mtimeNsec(), 0);
-        } finally {
-            Posix.close(parentFd);
+        int parentFd = upper.dirFd(node.parent);
+        // Copy-up is not a change of the parent directory: keep its times (as the kernel does).
+        Stat parent = Posix.fstat(parentFd);
+        String key = indexKey(node);
+        if (key != null) {
+            linkFromIndex(node, key, parentFd, withData);
+        } else {
+            copyEntry(node, parentFd, withData);
         }
+        Posix.utimensat(parentFd, ".", parent.atimeSec(), parent.atimeNsec(), parent.mtimeSec(),
+                parent.mtimeNsec(), 0);
         node.inUpper = true;
     }
 
@@ -203,7 +199,7 @@ final class CopyUp {
      * lower data stays the truth, so a failure part way leaves nothing half-visible.
      */
     void copyData(Node node) {
-        int out = Beneath.open(upper.rootFd, node.upperPath(), Posix.O_WRONLY, 0);
+        int out = Posix.openat(upper.parentFd(node), node.name, Posix.O_WRONLY | Posix.O_NOFOLLOW, 0);
         try {
             copyDataInto(out, node.lower);
         } finally {

@@ -6,9 +6,11 @@ import io.lamina.sys.Stat;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -17,11 +19,36 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ({@code .wh.NAME}, {@code .wh..wh..opq}), held open by an O_PATH descriptor. Every access resolves
  * beneath that descriptor one component at a time, following no symlink ({@link Beneath}); what the
  * markers mean is asked of {@link WhiteoutFormat}.
+ *
+ * <p>The layer does not change while it is mounted, so the O_PATH descriptors of the directories
+ * that names are looked up in are kept ({@link #DIR_CACHE} of them, least recently used dropped):
+ * a probe is then one fstatat, not an openat2 from the root, an fstatat and a close. For the same
+ * reason the names a listing found are kept ({@link #LISTED_CACHE} directories): a probe of a name
+ * the directory does not hold (the common case for layers above the one that has it) is then
+ * answered without a call, whiteout markers included.
  */
 final class DirLayer implements LowerLayer {
     private final Path dir;
     private final int rootFd;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Directories kept open, by path; guarded by {@code this}. */
+    private final Map<String, Integer> dirs = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+            if (size() <= DIR_CACHE) return false;
+            Posix.closeQuietly(eldest.getValue());
+            return true;
+        }
+    };
+    static final int DIR_CACHE = 4096;
+    /** Every name (markers included) of directories listed lately, by path; guarded by {@code this}. */
+    private final Map<String, Set<String>> listed = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
+            return size() > LISTED_CACHE;
+        }
+    };
+    static final int LISTED_CACHE = 1024;
 
     private DirLayer(Path dir, int rootFd) {
         this.dir = dir;
@@ -38,44 +65,51 @@ final class DirLayer implements LowerLayer {
     }
 
     @Override
-    public LowerEntry probe(String path) {
+    public synchronized LowerEntry probe(String path) {
         if (path.isEmpty()) return WhiteoutFormat.lowerDir(Posix.fstat(rootFd), rootFd, "");
+        String name = RelPath.name(path);
+        Set<String> known = listed.get(RelPath.parent(path));
+        if (known != null && (!known.contains(name) || WhiteoutFormat.isMarkerName(name))) {
+            return known.contains(WhiteoutFormat.OCI_PREFIX + name) ? LowerEntry.WHITEOUT : null;
+        }
         int parent = parentOrNeg(path);
         if (parent < 0) return null;
-        try {
-            String name = RelPath.name(path);
-            Stat st = Posix.fstatatOrNull(parent, name, Posix.AT_SYMLINK_NOFOLLOW);
-            if (st == null || WhiteoutFormat.isMarkerName(name)) {
-                return WhiteoutFormat.ociWhiteoutExists(parent, name) ? LowerEntry.WHITEOUT : null;
-            }
-            if (WhiteoutFormat.isWhiteout(st)) return LowerEntry.WHITEOUT;
-            if (!st.isDir()) return LowerEntry.of(st);
-            return WhiteoutFormat.lowerDir(st, parent, name);
-        } finally {
-            Posix.close(parent);
+        Stat st = Posix.fstatatOrNull(parent, name, Posix.AT_SYMLINK_NOFOLLOW);
+        if (st == null || WhiteoutFormat.isMarkerName(name)) {
+            return WhiteoutFormat.ociWhiteoutExists(parent, name) ? LowerEntry.WHITEOUT : null;
         }
+        if (WhiteoutFormat.isWhiteout(st)) return LowerEntry.WHITEOUT;
+        if (!st.isDir()) return LowerEntry.of(st);
+        return WhiteoutFormat.lowerDir(st, parent, name);
     }
 
     /** Two calls fewer than {@link #probe} for a directory: no marker is read. */
     @Override
-    public Stat stat(String path) {
+    public synchronized Stat stat(String path) {
         if (path.isEmpty()) return Posix.fstat(rootFd);
         String name = RelPath.name(path);
         if (WhiteoutFormat.isMarkerName(name)) return null;
+        Set<String> known = listed.get(RelPath.parent(path));
+        if (known != null && !known.contains(name)) return null;
         int parent = parentOrNeg(path);
         if (parent < 0) return null;
-        try {
-            Stat st = Posix.fstatatOrNull(parent, name, Posix.AT_SYMLINK_NOFOLLOW);
-            return WhiteoutFormat.isWhiteout(st) ? null : st;
-        } finally {
-            Posix.close(parent);
-        }
+        Stat st = Posix.fstatatOrNull(parent, name, Posix.AT_SYMLINK_NOFOLLOW);
+        return WhiteoutFormat.isWhiteout(st) ? null : st;
     }
 
-    /** The parent directory of {@code path} opened beneath the root, or -1 when it is not there. */
+    /**
+     * The parent directory of {@code path}, kept open beneath the root, or -1 when it is not there.
+     * Borrowed: valid while the caller holds this layer's monitor.
+     */
     private int parentOrNeg(String path) {
+        String parent = RelPath.parent(path);
+        if (parent.isEmpty()) return rootFd;
+        Integer fd = dirs.get(parent);
+        if (fd != null) return fd;
         try {
-            return Beneath.openDir(rootFd, RelPath.parent(path));
+            int opened = Beneath.openDir(rootFd, parent);
+            dirs.put(parent, opened);
+            return opened;
         } catch (FsException e) {
             if (isMiss(e)) return -1;
             throw e;
@@ -98,8 +132,11 @@ final class DirLayer implements LowerLayer {
         try {
             // By name: a real entry wins over a whiteout of the same name in this layer.
             Map<String, LowerDirEntry> out = new LinkedHashMap<>();
-            for (DirEnt e : Posix.readDir(fd)) {
+            List<DirEnt> ents = Posix.readDir(fd);
+            Set<String> names = HashSet.newHashSet(ents.size());
+            for (DirEnt e : ents) {
                 String name = e.name();
+                names.add(name);
                 if (WhiteoutFormat.isMarkerName(name)) {
                     String hidden = WhiteoutFormat.ociHiddenName(name);
                     if (hidden != null) out.putIfAbsent(hidden, new LowerDirEntry(hidden, 0, null));
@@ -114,6 +151,9 @@ final class DirLayer implements LowerLayer {
                 }
                 FileType type = st != null ? FileType.ofMode(st.mode()) : FileType.ofDirType(e.type());
                 out.put(name, new LowerDirEntry(name, e.ino(), type));
+            }
+            synchronized (this) {
+                listed.put(path, names);
             }
             return new ArrayList<>(out.values());
         } finally {
@@ -153,7 +193,12 @@ final class DirLayer implements LowerLayer {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) Posix.closeQuietly(rootFd);
+        if (!closed.compareAndSet(false, true)) return;
+        synchronized (this) {
+            dirs.values().forEach(Posix::closeQuietly);
+            dirs.clear();
+        }
+        Posix.closeQuietly(rootFd);
     }
 
     @Override

@@ -30,8 +30,8 @@ final class FileData {
 
     /** Opens the real file holding {@code n}'s data now. */
     int open(Node n, int flags) {
-        if (n.inUpper && n.metacopy) n.metacopy = WhiteoutFormat.isMetacopy(upper.rootFd, n.upperPath());
-        if (onUpper(n)) return Beneath.open(upper.rootFd, n.upperPath(), flags, 0);
+        if (n.inUpper && n.metacopy) n.metacopy = WhiteoutFormat.isMetacopyAt(upper.parentFd(n), n.name);
+        if (onUpper(n)) return Posix.openat(upper.parentFd(n), n.name, flags | Posix.O_NOFOLLOW, 0);
         String key = copyUp.indexKey(n);
         if (key != null && copyUp.indexed(key) != null && !copyUp.isMetacopyIndex(key)) {
             return Posix.openat(upper.indexFd, key, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);

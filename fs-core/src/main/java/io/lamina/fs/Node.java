@@ -32,6 +32,12 @@ final class Node {
     List<LowerRef> lowerDirs = List.of();
     /** Removed from the tree; still reachable through open handles. */
     boolean unlinked;
+    /**
+     * For a directory in the upper: an O_PATH descriptor of its upper directory, opened on first use
+     * ({@link Upper#dirFd}) and closed when the node is detached or freed; -1 when not open. It
+     * follows the directory through renames, as the node does.
+     */
+    int upperFd = -1;
     /** Live children by name (those the transport holds lookups on, or that have live children). */
     final Map<String, Node> children = new HashMap<>();
 

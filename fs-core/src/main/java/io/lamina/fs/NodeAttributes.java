@@ -71,8 +71,8 @@ final class NodeAttributes {
     EntryRef metadataEntry(Node n) {
         if (n.unlinked) throw new FsException(Errno.ENOENT, n.displayPath());
         if (n.inUpper) {
-            if (n.metacopy) n.metacopy = WhiteoutFormat.isMetacopy(upper.rootFd, n.upperPath());
-            return EntryRef.open(upper.rootFd, n.upperPath());
+            if (n.metacopy) n.metacopy = WhiteoutFormat.isMetacopyAt(upper.parentFd(n), Upper.nameIn(n));
+            return EntryRef.borrowed(upper.parentFd(n), Upper.nameIn(n));
         }
         String key = copyUp.indexKey(n);
         if (key != null && copyUp.indexed(key) != null) return new EntryRef(Posix.dup(upper.indexFd), key);
@@ -121,9 +121,7 @@ final class NodeAttributes {
     /** The index key of an upper file that was copied up from a hardlinked lower file, or null. */
     private String upperIndexKey(Node n) {
         byte[] v;
-        try (EntryRef e = EntryRef.open(upper.rootFd, n.upperPath())) {
-            v = Posix.lgetxattr(e.path(), CopyUp.INDEX_KEY_XATTR);
-        }
+        v = Posix.lgetxattr(Beneath.procPath(upper.parentFd(n), Upper.nameIn(n)), CopyUp.INDEX_KEY_XATTR);
         return v == null ? null : new String(v, StandardCharsets.US_ASCII);
     }
 }

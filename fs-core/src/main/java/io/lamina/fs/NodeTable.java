@@ -14,10 +14,12 @@ final class NodeTable {
     private final Map<Long, Node> nodes = new HashMap<>();
     private final Resolver resolver;
     private final InodeNumbers inos;
+    private final Upper upper;
     final Node root;
     private long nextNodeId = InodeFs.ROOT + 1;
 
-    NodeTable(Node root, Resolver resolver, InodeNumbers inos) {
+    NodeTable(Node root, Resolver resolver, InodeNumbers inos, Upper upper) {
+        this.upper = upper;
         this.root = root;
         this.resolver = resolver;
         this.inos = inos;
@@ -46,6 +48,7 @@ final class NodeTable {
     void release(Node n) {
         while (n != root && n.lookups <= 0 && n.children.isEmpty() && n.opens == 0) {
             nodes.remove(n.nodeId);
+            Upper.closeDir(n);
             Node p = n.parent;
             if (p.children.get(n.name) == n) p.children.remove(n.name);
             n = p;
@@ -63,7 +66,7 @@ final class NodeTable {
 
     /** Which layers answer for {@code name} in {@code p} now. */
     Resolution resolve(Node p, String name) {
-        return resolver.resolve(p.inUpper ? p.upperPath() : null, p.lowerDirs, name);
+        return resolver.resolve(p.inUpper ? upper.dirFd(p) : -1, p.lowerDirs, name);
     }
 
     /** A new node for a name just resolved. */
@@ -120,9 +123,15 @@ final class NodeTable {
         return c;
     }
 
+    /** Closes the upper directory descriptors every node still holds (the union is closing). */
+    void closeDescriptors() {
+        nodes.values().forEach(Upper::closeDir);
+    }
+
     /** Detaches {@code c} from the tree after its name went away. */
     void detach(Node c) {
         c.unlinked = true;
+        Upper.closeDir(c);
         if (c.parent.children.get(c.name) == c) c.parent.children.remove(c.name);
     }
 

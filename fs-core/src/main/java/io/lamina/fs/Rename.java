@@ -49,25 +49,20 @@ final class Rename {
         keepLowerBinding(src, np, newName);
         if (exchange) keepLowerBinding(dst, p, name);
 
-        int from = Beneath.openDir(upper.rootFd, p.upperPath());
-        int to = Beneath.openDir(upper.rootFd, np.upperPath());
-        try {
-            if (exchange) {
+        int from = upper.dirFd(p);
+        int to = upper.dirFd(np);
+        if (exchange) {
+            Posix.renameat2(from, name, to, newName, Posix.RENAME_EXCHANGE);
+        } else {
+            if (dst != null && dst.isDir() && dst.inUpper) clearAway(to, newName);
+            boolean below = resolver.existsBelow(p.lowerDirs, name);
+            if (src.isDir() && WhiteoutFormat.isWhiteoutAt(to, newName)) {
+                // A directory cannot replace a whiteout: swap them, the whiteout lands at the old name.
                 Posix.renameat2(from, name, to, newName, Posix.RENAME_EXCHANGE);
+                if (!below) Posix.unlinkat(from, name, 0);
             } else {
-                if (dst != null && dst.isDir() && dst.inUpper) clearAway(to, newName);
-                boolean below = resolver.existsBelow(p.lowerDirs, name);
-                if (src.isDir() && WhiteoutFormat.isWhiteoutAt(to, newName)) {
-                    // A directory cannot replace a whiteout: swap them, the whiteout lands at the old name.
-                    Posix.renameat2(from, name, to, newName, Posix.RENAME_EXCHANGE);
-                    if (!below) Posix.unlinkat(from, name, 0);
-                } else {
-                    Posix.renameat2(from, name, to, newName, below ? Posix.RENAME_WHITEOUT : 0);
-                }
+                Posix.renameat2(from, name, to, newName, below ? Posix.RENAME_WHITEOUT : 0);
             }
-        } finally {
-            Posix.close(from);
-            Posix.close(to);
         }
         if (dst != null && !exchange) nodes.detach(dst);
         NodeTable.move(src, np, newName);
@@ -95,9 +90,8 @@ final class Rename {
      */
     private void keepLowerBinding(Node d, Node np, String newName) {
         if (d.metacopy) {
-            try (EntryRef e = EntryRef.open(upper.rootFd, d.upperPath())) {
-                Posix.lsetxattr(e.path(), WhiteoutFormat.REDIRECT_XATTR, WhiteoutFormat.absoluteRedirect(d.lower.path()), 0);
-            }
+            Posix.lsetxattr(Beneath.procPath(upper.parentFd(d), d.name), WhiteoutFormat.REDIRECT_XATTR,
+                    WhiteoutFormat.absoluteRedirect(d.lower.path()), 0);
             return;
         }
         if (!d.isDir()) return;

@@ -15,23 +15,21 @@ import java.util.function.Function;
  */
 final class Resolver {
     private final List<Layer> layers;
-    private final int upperRoot;
 
-    Resolver(List<Layer> layers, int upperRoot) {
+    Resolver(List<Layer> layers) {
         this.layers = layers;
-        this.upperRoot = upperRoot;
     }
 
     /**
-     * Resolves {@code name} in a merged directory whose upper part is at {@code parentUpper} (null if
-     * the directory has no upper part) and whose lower parts are {@code parentLowers}. Null when the
+     * Resolves {@code name} in a merged directory whose upper part is open as {@code parentUpperFd}
+     * (-1 if the directory has no upper part) and whose lower parts are {@code parentLowers}. Null when the
      * name does not exist in the merged view.
      */
-    Resolution resolve(String parentUpper, List<LowerRef> parentLowers, String name) {
+    Resolution resolve(int parentUpperFd, List<LowerRef> parentLowers, String name) {
         Function<Layer, String> byName = inParent(parentLowers, name);
-        if (parentUpper != null) {
-            Stat up = Beneath.statOrNull(upperRoot, RelPath.join(parentUpper, name));
-            if (up != null) return resolveUpper(RelPath.join(parentUpper, name), up, parentLowers, byName);
+        if (parentUpperFd >= 0) {
+            Stat up = Posix.fstatatOrNull(parentUpperFd, name, Posix.AT_SYMLINK_NOFOLLOW);
+            if (up != null) return resolveUpper(parentUpperFd, name, up, parentLowers, byName);
         }
         return resolveLower(byName);
     }
@@ -41,35 +39,29 @@ final class Resolver {
         return !parentLowers.isEmpty() && resolveLower(inParent(parentLowers, name)) != null;
     }
 
-    private Resolution resolveUpper(String path, Stat up, List<LowerRef> parentLowers,
+    private Resolution resolveUpper(int dir, String name, Stat up, List<LowerRef> parentLowers,
                                     Function<Layer, String> byName) {
         if (WhiteoutFormat.isWhiteout(up)) return null;
         FileType type = FileType.ofMode(up.mode());
-        int dir = Beneath.openDir(upperRoot, RelPath.parent(path));
-        try {
-            String name = RelPath.name(path);
-            long origin = WhiteoutFormat.origin(dir, name);
-            if (type == FileType.DIRECTORY) {
-                if (WhiteoutFormat.isOpaque(dir, name)) return new Resolution(type, up, false, null, List.of(), null, origin);
-                String redirect = WhiteoutFormat.redirect(dir, name);
-                Function<Layer, String> where = redirect == null ? byName : redirected(redirect, parentLowers);
-                List<LowerRef> lowers = new ArrayList<>();
-                Stat top = collectDirs(where, 0, null, lowers);
-                return new Resolution(type, up, false, null, lowers, top, origin);
-            }
-            if (type == FileType.REGULAR && WhiteoutFormat.isMetacopyAt(dir, name)) {
-                String redirect = WhiteoutFormat.redirect(dir, name);
-                Function<Layer, String> where = redirect == null ? byName : redirected(redirect, parentLowers);
-                Resolution data = resolveLower(where);
-                if (data != null && data.type() == FileType.REGULAR) {
-                    return new Resolution(type, up, true, data.lower(), List.of(), data.lowerStat(), origin);
-                }
-                // Data lost below (a broken stack): show the upper file as it is.
-            }
-            return new Resolution(type, up, false, null, List.of(), null, origin);
-        } finally {
-            Posix.close(dir);
+        long origin = WhiteoutFormat.origin(dir, name);
+        if (type == FileType.DIRECTORY) {
+            if (WhiteoutFormat.isOpaque(dir, name)) return new Resolution(type, up, false, null, List.of(), null, origin);
+            String redirect = WhiteoutFormat.redirect(dir, name);
+            Function<Layer, String> where = redirect == null ? byName : redirected(redirect, parentLowers);
+            List<LowerRef> lowers = new ArrayList<>();
+            Stat top = collectDirs(where, 0, null, lowers);
+            return new Resolution(type, up, false, null, lowers, top, origin);
         }
+        if (type == FileType.REGULAR && WhiteoutFormat.isMetacopyAt(dir, name)) {
+            String redirect = WhiteoutFormat.redirect(dir, name);
+            Function<Layer, String> where = redirect == null ? byName : redirected(redirect, parentLowers);
+            Resolution data = resolveLower(where);
+            if (data != null && data.type() == FileType.REGULAR) {
+                return new Resolution(type, up, true, data.lower(), List.of(), data.lowerStat(), origin);
+            }
+            // Data lost below (a broken stack): show the upper file as it is.
+        }
+        return new Resolution(type, up, false, null, List.of(), null, origin);
     }
 
     /** The topmost lower answer for paths given per layer, or null. */

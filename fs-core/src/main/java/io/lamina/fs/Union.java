@@ -37,7 +37,7 @@ final class Union implements InodeFs {
         this.changes = changes;
         this.layers = layers;
         this.upper = upper;
-        this.resolver = new Resolver(layers, upper.rootFd);
+        this.resolver = new Resolver(layers);
         this.copyUp = new CopyUp(upper, faults);
         this.inos = new InodeNumbers(upper.dev, layers);
         this.listing = new DirListing(upper, inos);
@@ -46,7 +46,7 @@ final class Union implements InodeFs {
         root.inUpper = true;
         root.lowerDirs = rootLowers();
         root.lookups = 1;
-        this.nodes = new NodeTable(root, resolver, inos);
+        this.nodes = new NodeTable(root, resolver, inos, upper);
         this.attrs = new NodeAttributes(upper, copyUp, handles);
         this.data = new FileData(lock, upper, copyUp, attrs);
         this.renames = new Rename(nodes, copyUp, resolver, listing, upper);
@@ -127,42 +127,80 @@ final class Union implements InodeFs {
     private Entry createEntry(Node p, String name, FileType type, int mode, Caller caller, Maker make) {
         RelPath.checkName(name);
         if (nodes.child(p, name) != null) throw new FsException(Errno.EEXIST, RelPath.join(p.displayPath(), name));
+        return createAbsent(p, name, type, mode, caller, make);
+    }
+
+    /** {@link #createEntry} once the caller has checked that the merged view has no {@code name} in {@code p}. */
+    private Entry createAbsent(Node p, String name, FileType type, int mode, Caller caller, Maker make) {
         copyUp.ensureUpper(p, false);
-        int dirFd = Beneath.openDir(upper.rootFd, p.upperPath());
-        try {
+        int dirFd = upper.dirFd(p);
+        Stat st;
+        // Made in place first, with the asked permission bits; only when the name is taken (by a
+        // whiteout: the merged view has no such name) is it made aside and renamed over it.
+        if (makeUnlessTaken(make, dirFd, name, mode & 0777)) {
+            st = Posix.fstatat(dirFd, name, Posix.AT_SYMLINK_NOFOLLOW);
+            if (!hasOwnerAndMode(st, type, mode, caller)) {
+                Stat parentStat = Posix.fstat(dirFd);
+                if ((parentStat.mode() & S_ISGID) != 0) {
+                    // A setgid directory gives new entries its group, and new directories its bit.
+                    caller = new Caller(caller.uid(), parentStat.gid());
+                    if (type == FileType.DIRECTORY) mode |= S_ISGID;
+                }
+                if (!hasOwnerAndMode(st, type, mode, caller)) {
+                    setOwnerAndMode(dirFd, name, type, mode, caller);
+                    st = null;
+                }
+            }
+            // As the kernel does: a new directory in a merged one never looks below.
+            if (type == FileType.DIRECTORY && !p.lowerDirs.isEmpty()) {
+                markOpaque(dirFd, name);
+                st = null;
+            }
+        } else {
             Stat parentStat = Posix.fstat(dirFd);
             if ((parentStat.mode() & S_ISGID) != 0) {
-                // A setgid directory gives new entries its group, and new directories its bit.
                 caller = new Caller(caller.uid(), parentStat.gid());
                 if (type == FileType.DIRECTORY) mode |= S_ISGID;
             }
-            if (!WhiteoutFormat.isWhiteoutAt(dirFd, name)) {
-                make.make(dirFd, name);
-                setOwnerAndMode(dirFd, name, type, mode, caller);
-                // As the kernel does: a new directory in a merged one never looks below.
-                if (type == FileType.DIRECTORY && !p.lowerDirs.isEmpty()) markOpaque(dirFd, name);
-            } else {
-                String tmp = upper.tempName();
-                try {
-                    make.make(upper.tempFd, tmp);
-                    setOwnerAndMode(upper.tempFd, tmp, type, mode, caller);
-                    if (type == FileType.DIRECTORY) {
-                        markOpaque(upper.tempFd, tmp);
-                        Posix.renameat2(upper.tempFd, tmp, dirFd, name, Posix.RENAME_EXCHANGE);
-                    } else {
-                        Posix.renameat2(upper.tempFd, tmp, dirFd, name, 0);
-                    }
-                } finally {
-                    upper.discardTemp(tmp);
+            String tmp = upper.tempName();
+            try {
+                make.make(upper.tempFd, tmp, type == FileType.DIRECTORY ? 0700 : 0600);
+                setOwnerAndMode(upper.tempFd, tmp, type, mode, caller);
+                if (type == FileType.DIRECTORY) {
+                    markOpaque(upper.tempFd, tmp);
+                    Posix.renameat2(upper.tempFd, tmp, dirFd, name, Posix.RENAME_EXCHANGE);
+                } else {
+                    Posix.renameat2(upper.tempFd, tmp, dirFd, name, 0);
                 }
+            } finally {
+                upper.discardTemp(tmp);
             }
-            Stat st = Posix.fstatat(dirFd, name, Posix.AT_SYMLINK_NOFOLLOW);
-            Node c = nodes.newChild(p, name, type, st);
-            changes.created(c);
-            return new Entry(c.nodeId, attrs.of(c));
-        } finally {
-            Posix.close(dirFd);
+            st = null;
         }
+        if (st == null) st = Posix.fstatat(dirFd, name, Posix.AT_SYMLINK_NOFOLLOW);
+        Node c = nodes.newChild(p, name, type, st);
+        changes.created(c);
+        return new Entry(c.nodeId, attrs.of(c, st));
+    }
+
+    /**
+     * Makes {@code name} in {@code dirFd}; false when the name is taken by a whiteout. EEXIST when
+     * it is taken by anything else (the upper changed behind the union's back).
+     */
+    private static boolean makeUnlessTaken(Maker make, int dirFd, String name, int perm) {
+        try {
+            make.make(dirFd, name, perm);
+            return true;
+        } catch (FsException e) {
+            if (e.errno() == Errno.EEXIST && WhiteoutFormat.isWhiteoutAt(dirFd, name)) return false;
+            throw e;
+        }
+    }
+
+    /** Whether a just-made entry already has the caller's owner and {@code mode} (a symlink: any mode). */
+    private static boolean hasOwnerAndMode(Stat st, FileType type, int mode, Caller caller) {
+        return st.uid() == caller.uid() && st.gid() == caller.gid()
+                && (type == FileType.SYMLINK || (st.mode() & 07777) == (mode & 07777));
     }
 
     private static void markOpaque(int parentFd, String name) {
@@ -176,7 +214,8 @@ final class Union implements InodeFs {
 
     @FunctionalInterface
     private interface Maker {
-        void make(int dirFd, String name);
+        /** Creates {@code name} in {@code dirFd} with permission bits {@code perm} (the umask applies). */
+        void make(int dirFd, String name, int perm);
     }
 
     private static final int S_ISGID = 02000;
@@ -195,18 +234,18 @@ final class Union implements InodeFs {
             FileType type = FileType.ofMode(mode);
             if (type == FileType.DIRECTORY || type == FileType.SYMLINK) throw new FsException(Errno.EINVAL, name);
             return createEntry(nodes.dir(parent), name, type, mode, caller,
-                    (fd, n) -> Posix.mknodat(fd, n, (mode & FileType.S_IFMT) | 0600, rdev));
+                    (fd, n, perm) -> Posix.mknodat(fd, n, (mode & FileType.S_IFMT) | perm, rdev));
         });
     }
 
     @Override
     public Entry mkdir(long parent, String name, int mode, Caller caller) {
-        return locked(() -> createEntry(nodes.dir(parent), name, FileType.DIRECTORY, mode, caller, (fd, n) -> Posix.mkdirat(fd, n, 0700)));
+        return locked(() -> createEntry(nodes.dir(parent), name, FileType.DIRECTORY, mode, caller, (fd, n, perm) -> Posix.mkdirat(fd, n, perm)));
     }
 
     @Override
     public Entry symlink(long parent, String name, String target, Caller caller) {
-        return locked(() -> createEntry(nodes.dir(parent), name, FileType.SYMLINK, 0777, caller, (fd, n) -> Posix.symlinkat(target, fd, n)));
+        return locked(() -> createEntry(nodes.dir(parent), name, FileType.SYMLINK, 0777, caller, (fd, n, perm) -> Posix.symlinkat(target, fd, n)));
     }
 
     @Override
@@ -220,9 +259,22 @@ final class Union implements InodeFs {
                 existing.lookups++;
                 return new Created(new Entry(existing.nodeId, attrs.of(existing)), openLocked(existing, flags));
             }
-            Entry e = createEntry(p, name, FileType.REGULAR, mode, caller,
-                    (fd, n) -> Posix.close(Posix.openat(fd, n, Posix.O_CREAT | Posix.O_EXCL | Posix.O_WRONLY | Posix.O_NOFOLLOW, 0600)));
-            return new Created(e, openLocked(nodes.node(e.nodeId()), flags & ~Posix.O_TRUNC));
+            // The descriptor that made the file becomes the handle's: no second open.
+            int[] made = {-1};
+            int access = flags & (Posix.O_ACCMODE | Posix.O_APPEND);
+            try {
+                Entry e = createAbsent(p, name, FileType.REGULAR, mode, caller, (fd, n, perm) ->
+                        made[0] = Posix.openat(fd, n, Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOFOLLOW | access, perm));
+                Node c = nodes.node(e.nodeId());
+                Handles.File h = new Handles.File(c, flags & ~Posix.O_TRUNC, made[0], FileData.onUpper(c));
+                made[0] = -1;
+                c.opens++;
+                // As openLocked reports a handle opened for writing.
+                if ((flags & Posix.O_ACCMODE) != Posix.O_RDONLY) changes.data(c);
+                return new Created(e, handles.add(h));
+            } finally {
+                Posix.closeQuietly(made[0]);
+            }
         });
     }
 
@@ -238,24 +290,18 @@ final class Union implements InodeFs {
             copyUp.ensureUpper(src, false);
             copyUp.ensureUpper(np, false);
             // The inode records where its lower data is, since its names no longer tell.
+            int srcDir = upper.dirFd(src.parent);
+            int dstDir = upper.dirFd(np);
             if (src.type == FileType.REGULAR && src.lower != null) {
-                try (EntryRef e = EntryRef.open(upper.rootFd, src.upperPath())) {
-                    Posix.lsetxattr(e.path(), WhiteoutFormat.REDIRECT_XATTR, WhiteoutFormat.absoluteRedirect(src.lower.path()), 0);
-                }
+                Posix.lsetxattr(Beneath.procPath(srcDir, src.name), WhiteoutFormat.REDIRECT_XATTR,
+                        WhiteoutFormat.absoluteRedirect(src.lower.path()), 0);
             }
-            int srcDir = Beneath.openDir(upper.rootFd, src.parent.upperPath());
-            int dstDir = Beneath.openDir(upper.rootFd, np.upperPath());
-            try {
-                if (WhiteoutFormat.isWhiteoutAt(dstDir, newName)) {
-                    String tmp = upper.tempName();
-                    Posix.linkat(srcDir, src.name, upper.tempFd, tmp, 0);
-                    Posix.renameat2(upper.tempFd, tmp, dstDir, newName, 0);
-                } else {
-                    Posix.linkat(srcDir, src.name, dstDir, newName, 0);
-                }
-            } finally {
-                Posix.close(srcDir);
-                Posix.close(dstDir);
+            if (WhiteoutFormat.isWhiteoutAt(dstDir, newName)) {
+                String tmp = upper.tempName();
+                Posix.linkat(srcDir, src.name, upper.tempFd, tmp, 0);
+                Posix.renameat2(upper.tempFd, tmp, dstDir, newName, 0);
+            } else {
+                Posix.linkat(srcDir, src.name, dstDir, newName, 0);
             }
             Node c = nodes.linkChild(src, np, newName);
             changes.created(c);
@@ -296,17 +342,13 @@ final class Union implements InodeFs {
     private void remove(Node p, Node c) {
         boolean below = resolver.existsBelow(p.lowerDirs, c.name);
         copyUp.ensureUpper(p, false);
-        int dirFd = Beneath.openDir(upper.rootFd, p.upperPath());
-        try {
-            if (c.inUpper) {
-                String tmp = upper.tempName();
-                Posix.renameat2(dirFd, c.name, upper.tempFd, tmp, below ? Posix.RENAME_WHITEOUT : 0);
-                upper.discardTemp(tmp);
-            } else if (below) {
-                WhiteoutFormat.makeWhiteout(dirFd, c.name);
-            }
-        } finally {
-            Posix.close(dirFd);
+        int dirFd = upper.dirFd(p);
+        if (c.inUpper) {
+            String tmp = upper.tempName();
+            Posix.renameat2(dirFd, c.name, upper.tempFd, tmp, below ? Posix.RENAME_WHITEOUT : 0);
+            upper.discardTemp(tmp);
+        } else if (below) {
+            WhiteoutFormat.makeWhiteout(dirFd, c.name);
         }
         nodes.detach(c);
         changes.deleted(p, c.name, c.type);
@@ -353,7 +395,7 @@ final class Union implements InodeFs {
                 if (n.isDir()) throw new FsException(Errno.EISDIR, n.displayPath());
                 if (n.type != FileType.REGULAR) throw new FsException(Errno.EINVAL, n.displayPath());
                 copyUp.ensureUpper(n, true);
-                int fd = Beneath.open(upper.rootFd, n.upperPath(), Posix.O_WRONLY, 0);
+                int fd = Posix.openat(upper.parentFd(n), n.name, Posix.O_WRONLY | Posix.O_NOFOLLOW, 0);
                 try {
                     Posix.ftruncate(fd, ch.size());
                 } finally {
@@ -362,23 +404,19 @@ final class Union implements InodeFs {
             }
             if (ch.mode() != null || ch.uid() != null || ch.gid() != null || ch.atimeNs() != null || ch.mtimeNs() != null) {
                 copyUp.ensureUpper(n, false);
-                int dirFd = Beneath.openDir(upper.rootFd, n.parent == null ? "" : n.parent.upperPath());
-                String name = n.parent == null ? "." : n.name;
-                try {
-                    if (ch.uid() != null || ch.gid() != null) {
-                        Posix.fchownat(dirFd, name, ch.uid() == null ? -1 : ch.uid(), ch.gid() == null ? -1 : ch.gid(),
-                                Posix.AT_SYMLINK_NOFOLLOW);
-                    }
-                    if (ch.mode() != null && n.type != FileType.SYMLINK) {
-                        Posix.fchmodat(dirFd, name, ch.mode() & 07777, Posix.AT_SYMLINK_NOFOLLOW);
-                    }
-                    if (ch.atimeNs() != null || ch.mtimeNs() != null) {
-                        long[] a = timespec(ch.atimeNs());
-                        long[] m = timespec(ch.mtimeNs());
-                        Posix.utimensat(dirFd, name, a[0], a[1], m[0], m[1], Posix.AT_SYMLINK_NOFOLLOW);
-                    }
-                } finally {
-                    Posix.close(dirFd);
+                int dirFd = upper.parentFd(n);
+                String name = Upper.nameIn(n);
+                if (ch.uid() != null || ch.gid() != null) {
+                    Posix.fchownat(dirFd, name, ch.uid() == null ? -1 : ch.uid(), ch.gid() == null ? -1 : ch.gid(),
+                            Posix.AT_SYMLINK_NOFOLLOW);
+                }
+                if (ch.mode() != null && n.type != FileType.SYMLINK) {
+                    Posix.fchmodat(dirFd, name, ch.mode() & 07777, Posix.AT_SYMLINK_NOFOLLOW);
+                }
+                if (ch.atimeNs() != null || ch.mtimeNs() != null) {
+                    long[] a = timespec(ch.atimeNs());
+                    long[] m = timespec(ch.mtimeNs());
+                    Posix.utimensat(dirFd, name, a[0], a[1], m[0], m[1], Posix.AT_SYMLINK_NOFOLLOW);
                 }
                 if (ch.size() == null) changes.metadata(n);
             }
@@ -410,9 +448,7 @@ final class Union implements InodeFs {
             Node n = nodes.node(nodeId);
             if (n.type != FileType.SYMLINK) throw new FsException(Errno.EINVAL, n.displayPath() + " is not a symlink");
             if (!n.inUpper) return n.lower.readlink();
-            try (EntryRef e = EntryRef.open(upper.rootFd, n.upperPath())) {
-                return Posix.readlinkat(e.parentFd(), e.name());
-            }
+            return Posix.readlinkat(upper.parentFd(n), n.name);
         });
     }
 
@@ -644,6 +680,7 @@ final class Union implements InodeFs {
                 Posix.closeQuietly(h.fd);
             }
             layers.forEach(Layer::close);
+            nodes.closeDescriptors();
             upper.close();
         });
     }

@@ -91,6 +91,35 @@ final class Upper {
         return Beneath.openDir(parent, name);
     }
 
+    /**
+     * An O_PATH descriptor of directory node {@code d}'s upper directory, which must exist: one
+     * openat2 beneath the root the first time, the cached descriptor after. The caller borrows it
+     * (does not close it) and holds the engine lock, under which it stays valid.
+     */
+    int dirFd(Node d) {
+        if (d.parent == null) return rootFd;
+        if (d.upperFd < 0) d.upperFd = Beneath.openDir(rootFd, d.upperPath());
+        return d.upperFd;
+    }
+
+    /** The upper directory of {@code n}'s parent ({@link #dirFd}), or the root's for the root. */
+    int parentFd(Node n) {
+        return n.parent == null ? rootFd : dirFd(n.parent);
+    }
+
+    /** {@code n}'s name inside {@link #parentFd} ("." for the root). */
+    static String nameIn(Node n) {
+        return n.parent == null ? "." : n.name;
+    }
+
+    /** Closes the cached descriptor of {@code n}, if any: it was detached or freed. */
+    static void closeDir(Node n) {
+        if (n.upperFd >= 0) {
+            Posix.closeQuietly(n.upperFd);
+            n.upperFd = -1;
+        }
+    }
+
     /** A fresh name for a temporary entry in the work directory. */
     String tempName() {
         return "#" + ProcessHandle.current().pid() + "." + tempNames.incrementAndGet();

@@ -108,13 +108,6 @@ final class WhiteoutFormat {
         return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(ino).array();
     }
 
-    /** Whether the entry at {@code path} beneath {@code root} is a metacopy file. */
-    static boolean isMetacopy(int root, String path) {
-        try (EntryRef e = EntryRef.open(root, path)) {
-            return isMetacopyAt(e.parentFd(), e.name());
-        }
-    }
-
     static boolean isMetacopyAt(int parentFd, String name) {
         return Posix.lgetxattr(Beneath.procPath(parentFd, name), METACOPY_XATTR) != null;
     }

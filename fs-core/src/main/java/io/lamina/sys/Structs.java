@@ -1,10 +1,10 @@
 package io.lamina.sys;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /** Kernel struct layouts (x86_64 Linux) and their conversion to and from Java values. */
@@ -66,14 +66,16 @@ final class Structs {
     }
 
     // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
+    // Read with the *_UNALIGNED constants: withByteAlignment(1) per call builds a new layout and
+    // looks up its access handle every time (it showed in allocation profiles of readdir).
     static final long DIRENT_NAME = 19;
 
     static long direntIno(MemorySegment buf, long at) {
-        return buf.get(JAVA_LONG.withByteAlignment(1), at);
+        return buf.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
     }
 
     static int direntReclen(MemorySegment buf, long at) {
-        return Short.toUnsignedInt(buf.get(JAVA_SHORT.withByteAlignment(1), at + 16));
+        return Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT_UNALIGNED, at + 16));
     }
 
     static int direntType(MemorySegment buf, long at) {

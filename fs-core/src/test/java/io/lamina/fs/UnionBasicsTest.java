@@ -60,6 +60,36 @@ class UnionBasicsTest {
         assertThat(v.read("/a.txt")).isEqualTo("bottom a");
     }
 
+    /** The descriptors the engine keeps (upper directories of live nodes, lower directories) go with it. */
+    @Test
+    void closeReleasesEveryDescriptorItKept() throws Exception {
+        Path dir = TestLayers.tempDir("fds");
+        Path upper2 = Files.createDirectories(dir.resolve("upper"));
+        Path work2 = Files.createDirectories(dir.resolve("work"));
+        long before = openDescriptors();
+        InodeFs other = UnionFs.open(UnionSpec.ofDirs(List.of(top, bottom), upper2, work2));
+        try {
+            View w = new View(other);
+            long made = other.mkdir(InodeFs.ROOT, "made", 0755, Caller.ROOT).nodeId();
+            other.mkdir(made, "inner", 0755, Caller.ROOT);
+            long fh = other.create(made, "f", 0644, Posix.O_WRONLY, Caller.ROOT).fh();
+            other.release(fh);
+            w.write("/d/x", 0, "copied up");
+            assertThat(w.list("/d")).containsExactly("x", "z");
+            assertThat(w.exists("/d/nothing")).isFalse();
+            assertThat(openDescriptors()).isGreaterThan(before);
+        } finally {
+            other.close();
+        }
+        assertThat(openDescriptors()).isEqualTo(before);
+    }
+
+    private static long openDescriptors() throws Exception {
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
+
     @Test
     void writeCopiesUpAndKeepsInode() throws Exception {
         long ino = v.stat("/a.txt").ino();

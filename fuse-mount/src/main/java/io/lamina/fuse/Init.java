@@ -32,8 +32,14 @@ final class Init {
     record Negotiated(int minor, long flags, boolean passthrough, boolean writebackCache) {
     }
 
+    /*
+     * READDIRPLUS always, not READDIRPLUS_AUTO: with AUTO the kernel asks for attributes only for
+     * the first page of a listing (and after lookups in between), so `find` or `ls -l` over a big
+     * directory paid one LOOKUP round trip per entry past the first ~25 (measured: 21k LOOKUPs for
+     * a 21k-entry stat-all). An engine lookup inside READDIRPLUS costs no round trip.
+     */
     private static final long WANTED = Abi.ASYNC_READ | Abi.ATOMIC_O_TRUNC | Abi.BIG_WRITES | Abi.DO_READDIRPLUS
-            | Abi.READDIRPLUS_AUTO | Abi.ASYNC_DIO | Abi.PARALLEL_DIROPS | Abi.MAX_PAGES | Abi.AUTO_INVAL_DATA
+            | Abi.ASYNC_DIO | Abi.PARALLEL_DIROPS | Abi.MAX_PAGES | Abi.AUTO_INVAL_DATA
             | Abi.CACHE_SYMLINKS | Abi.INIT_EXT | Abi.DIRECT_IO_ALLOW_MMAP;
 
     /**
