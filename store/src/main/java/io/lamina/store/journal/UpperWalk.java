@@ -1,11 +1,13 @@
 package io.lamina.store.journal;
 
+import io.lamina.fs.Errno;
 import io.lamina.fs.FsException;
 import io.lamina.sys.DirEnt;
 import io.lamina.sys.Posix;
 import io.lamina.sys.Stat;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** Stats and walks of a real directory tree, by descriptor, never following a symlink. */
 final class UpperWalk {
@@ -42,7 +44,15 @@ final class UpperWalk {
     /** Walks the open directory {@code fd} (closed at the end) whose path is {@code rel}. */
     private static void walkFd(int fd, String rel, Visitor v) {
         try {
-            for (DirEnt e : Posix.readDir(fd)) {
+            List<DirEnt> entries;
+            try {
+                entries = Posix.readDir(fd);
+            } catch (FsException e) {
+                // Removed after it was opened (getdents64 then says ENOENT): a later change reports it.
+                if (e.errno() == Errno.ENOENT) return;
+                throw e;
+            }
+            for (DirEnt e : entries) {
                 Stat st;
                 try {
                     st = Posix.fstatatOrNull(fd, e.name(), Posix.AT_SYMLINK_NOFOLLOW);
