@@ -77,9 +77,12 @@ final class Targets {
             Path mnt = mkdirs(dir, "mnt");
             // A read-only overlay (no upper) shows the merged tree; cp -a copies it out and it goes.
             Proc.run(List.of("mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + stack.lowerdir(), src.toString()), null);
+            // Registered, so that Ctrl-C during the copy does not leave the overlay mounted.
+            AutoCloseable readOnly = Cleanup.register(() -> umount(src));
             try {
                 Proc.run(List.of("cp", "-a", src + "/.", mnt.toString()), null);
             } finally {
+                Cleanup.closed(readOnly);
                 umount(src);
             }
             return new Mount(PLAIN, mnt, Double.NaN, -1, () -> Cleanup.deleteTree(mnt));
