@@ -33,14 +33,13 @@ final class StoredImage implements AutoCloseable {
 
     /** Opens image {@code name} of the store under {@code root} for the mount at {@code mountpoint}. */
     static StoredImage open(Path root, String name, Path mountpoint) {
-        if (!Files.isDirectory(root)) throw MountException.failed("no image store at " + root + " (lamina image import first)");
+        requireStore(root);
         Store store = null;
         Images images = null;
         try {
             store = Store.open(root);
             images = Images.open(store);
-            ImageRecord record = images.get(name)
-                    .orElseThrow(() -> MountException.failed("no image " + name + " in " + root + " (see lamina image ls)"));
+            ImageRecord record = find(images, root, name);
             String holder = "mount:" + mountpoint;
             images.hold(holder, record.diffIds());
             return new StoredImage(store, images, holder, record, store.openChain(record.diffIds()));
@@ -55,12 +54,21 @@ final class StoredImage implements AutoCloseable {
 
     /** Checks that image {@code name} exists, without holding it. */
     static void check(Path root, String name) {
-        if (!Files.isDirectory(root)) throw MountException.failed("no image store at " + root + " (lamina image import first)");
+        requireStore(root);
         try (Store store = Store.open(root); Images images = Images.open(store)) {
-            if (images.get(name).isEmpty()) throw MountException.failed("no image " + name + " in " + root + " (see lamina image ls)");
+            find(images, root, name);
         } catch (StoreException e) {
             throw MountException.failed("cannot open image " + name + ": " + e.getMessage());
         }
+    }
+
+    private static void requireStore(Path root) {
+        if (!Files.isDirectory(root)) throw MountException.failed("no image store at " + root + " (lamina image import first)");
+    }
+
+    private static ImageRecord find(Images images, Path root, String name) {
+        return images.get(name)
+                .orElseThrow(() -> MountException.failed("no image " + name + " in " + root + " (see lamina image ls)"));
     }
 
     /** The image's name as the registry knows it. */
